@@ -1,0 +1,1 @@
+"""The ``kreislauf`` command line: one Typer sub-app per capability."""

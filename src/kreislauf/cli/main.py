@@ -1,0 +1,63 @@
+"""Entry point of the ``kreislauf`` command.
+
+Each capability contributes a Typer sub-app in ``kreislauf.cli.<name>``; the
+:data:`SUBCOMMANDS` table below wires them in. Heavy engines are imported inside
+the commands, so ``kreislauf --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+from kreislauf import __version__
+
+# (module under kreislauf.cli, attribute, command name, help) -- one line per capability.
+SUBCOMMANDS: list[tuple[str, str, str, str]] = [
+    ("report", "app", "report", "Write the HTML (or PDF) report of everything kreislauf computes."),
+]
+
+app = typer.Typer(
+    name="kreislauf",
+    help="Model the AI industry's capital circuit, measure its bubble, simulate its burst.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kreislauf {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Model the AI industry's capital circuit, measure its bubble, simulate its burst."""
+
+
+def _register() -> None:
+    for module, attr, name, help_text in SUBCOMMANDS:
+        target = getattr(importlib.import_module(f"kreislauf.cli.{module}"), attr)
+        if isinstance(target, typer.Typer):
+            app.add_typer(target, name=name, help=help_text)
+        else:
+            app.command(name=name, help=help_text)(target)
+
+
+_register()
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()
