@@ -1,0 +1,1 @@
+"""The atlas: a sourced, versioned dataset of the AI capital circuit."""

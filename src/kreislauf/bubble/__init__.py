@@ -1,0 +1,1 @@
+"""Bubble diagnostics: valuation and concentration metrics, PSY date-stamping, LPPLS."""

@@ -1,0 +1,1 @@
+"""The circuit: the money-flow network of the atlas, its cycles, exposures and centrality."""

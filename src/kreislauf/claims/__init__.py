@@ -1,0 +1,1 @@
+"""The claims audit: the articles' quantitative claims checked against the data."""

@@ -1,0 +1,1 @@
+"""Network contagion: Eisenberg-Noe, Rogers-Veraart, DebtRank, Furfine, fire sales."""

@@ -1,0 +1,1 @@
+"""Market data: loaders for prices, fundamentals, concentration and Shiller's series."""

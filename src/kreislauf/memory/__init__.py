@@ -1,0 +1,1 @@
+"""Scarcity: the DRAM market under oligopoly and hoarding."""

@@ -1,0 +1,1 @@
+"""Stock-flow-consistent simulation: the general engine, textbook models, the AI circuit."""
