@@ -7,7 +7,9 @@ from kreislauf.errors import InputError, Problem
 
 def test_problem_names_file_row_field() -> None:
     p = Problem("expected a positive number, got -3", "relations.csv", 4, "amount_usd_bn")
-    assert str(p) == "relations.csv, row 4, field 'amount_usd_bn': expected a positive number, got -3"
+    assert str(p) == (
+        "relations.csv, row 4, field 'amount_usd_bn': expected a positive number, got -3"
+    )
 
 
 def test_problem_without_location_is_just_the_message() -> None:

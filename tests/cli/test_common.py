@@ -57,7 +57,7 @@ def test_json_output_and_export(tmp_path: Path) -> None:
 
 
 def test_export_rejects_unknown_suffix(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="unsupported export suffix '.xlsx'"):
+    with pytest.raises(InputError, match=r"unsupported export suffix '\.xlsx'"):
         export(pd.DataFrame({"a": [1]}), tmp_path / "x.xlsx")
     assert list(tmp_path.iterdir()) == []
 

@@ -65,7 +65,7 @@ def handle_errors() -> Iterator[None]:
         raise
     except FileNotFoundError as err:
         fail_bad_input(InputError.single(f"file not found: {err.filename or err}"))
-    except Exception as err:  # noqa: BLE001 - last-resort boundary of the CLI
+    except Exception as err:  # last-resort boundary of the CLI
         console(stderr=True).print(f"[bold red]internal error:[/] {type(err).__name__}: {err}")
         raise typer.Exit(EXIT_INTERNAL) from err
 
