@@ -24,6 +24,7 @@ def report(
     section: list[str] | None = typer.Option(
         None, "--section", help="Only these sections (repeatable)."
     ),
+    pdf: bool = typer.Option(False, "--pdf", help="Also print a PDF beside the HTML."),
 ) -> None:
     """Write the report of everything kreislauf can compute and print where it went."""
     from kreislauf.errors import InputError
@@ -50,6 +51,11 @@ def report(
                 out, ctx, section or None, progress=lambda n: status.update(f"section: {n}")
             )
         console().print(f"wrote report to {path}", highlight=False)
+        if pdf:
+            from kreislauf.report.pdf import html_to_pdf
+
+            pdf_path = html_to_pdf(path, path.with_suffix(".pdf"))
+            console().print(f"wrote PDF to {pdf_path}", highlight=False)
 
 
 app = report
