@@ -17,6 +17,7 @@ from kreislauf import __version__
 SUBCOMMANDS: list[tuple[str, str, str, str]] = [
     ("report", "app", "report", "Write the HTML (or PDF) report of everything kreislauf computes."),
     ("memory", "app", "memory", "Scarcity: the DRAM market under oligopoly and hoarding."),
+    ("serve", "app", "serve", "Serve the web dashboard and its JSON API on 127.0.0.1."),
 ]
 
 app = typer.Typer(

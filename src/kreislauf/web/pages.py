@@ -1,0 +1,150 @@
+"""HTML pages of the dashboard. Each page is static HTML plus a small script that calls the
+JSON API; Plotly is served by the app itself (``/static/plotly.min.js``): no external requests.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+# page id -> (English title, German title); "home" is served at "/".
+PAGES: dict[str, tuple[str, str]] = {
+    "home": ("Overview", "Überblick"),
+    "atlas": ("Atlas", "Atlas"),
+    "scarcity": ("Scarcity", "Knappheit"),
+}
+
+_STRINGS = {
+    "brand": ("kreislauf — the AI capital circuit", "kreislauf — der KI-Kapitalkreislauf"),
+    "lang_switch": ("Deutsch", "English"),
+    "home_intro": (
+        "Explore the sourced atlas of the AI industry's capital circuit and run the models. "
+        "Every figure links to its source.",
+        "Den belegten Atlas des KI-Kapitalkreislaufs erkunden und die Modelle rechnen lassen. "
+        "Jede Zahl verweist auf ihre Quelle.",
+    ),
+    "entities": ("entities", "Akteure"),
+    "relations": ("relations", "Beziehungen"),
+    "undisclosed": ("with undisclosed amounts", "ohne offengelegten Betrag"),
+    "search": ("Search", "Suche"),
+    "all_types": ("all types", "alle Typen"),
+    "all_tiers": ("all evidence tiers", "alle Belegstufen"),
+    "entity": ("entity id", "Akteur-ID"),
+    "shown": ("shown", "angezeigt"),
+    "source": ("source", "Quelle"),
+    "hoard_share": (
+        "Hoard (share of world DRAM output)",
+        "Hortung (Anteil der Welt-DRAM-Produktion)",
+    ),
+    "crash_month": ("AI crash in month (empty: none)", "KI-Crash im Monat (leer: keiner)"),
+    "release": ("Sell the hoard over (months)", "Vorrat verkaufen über (Monate)"),
+    "run": ("Run", "Rechnen"),
+    "sweep": ("Sweep hoard 0-50 %", "Hortung 0-50 % durchrechnen"),
+    "cancel": ("Cancel", "Abbrechen"),
+    "peak": ("peak price multiple", "Preisspitze (Vielfaches)"),
+    "scarcity_intro": (
+        "The DRAM market under oligopoly and hoarding: change the hoard and the crash, run, and "
+        "compare with the standard scenarios.",
+        "Der DRAM-Markt unter Oligopol und Hortung: Hortung und Crash ändern, rechnen und mit "
+        "den Standardszenarien vergleichen.",
+    ),
+}
+
+
+def t(key: str, lang: str) -> str:
+    """A UI string in the page's language."""
+    en, de = _STRINGS[key]
+    return de if lang == "de" else en
+
+
+_BASE = """<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · kreislauf</title>
+<script src="/static/plotly.min.js"></script>
+<style>
+body{{font-family:system-ui,sans-serif;margin:0;color:#1b1f24}}
+header{{background:#0d1117;color:#fff;padding:.6rem 1.2rem;display:flex;gap:1.2rem;
+align-items:center;flex-wrap:wrap}} header a{{color:#c9d1d9;text-decoration:none}}
+header a.active{{color:#fff;font-weight:600;border-bottom:2px solid #58a6ff}}
+header .brand{{font-weight:700;color:#fff;margin-right:1rem}}
+main{{max-width:1150px;margin:0 auto;padding:1rem 1.2rem}}
+table{{border-collapse:collapse;font-size:.85rem;width:100%}}
+th,td{{border-bottom:1px solid #d0d7de;padding:.3rem .4rem;text-align:left;vertical-align:top}}
+input,select,button{{font-size:.95rem;padding:.3rem .5rem;margin:.2rem}}
+.cards{{display:flex;gap:1rem;flex-wrap:wrap}} .card{{background:#f6f8fa;border-radius:6px;
+padding:.8rem 1rem;min-width:180px}} .card b{{font-size:1.5rem;display:block}}
+.muted{{color:#57606a;font-size:.85rem}} progress{{width:260px}}
+</style></head><body>
+<header><span class="brand">{brand}</span>{nav}<a href="?lang={other}" id="lang">{switch}</a>
+</header><main id="page-{page}"><h1>{title}</h1>{body}</main>
+<script>const LANG={lang_json};</script>
+<script src="/static/{page}.js"></script></body></html>"""
+
+
+def _nav(current: str, lang: str) -> str:
+    links = []
+    for page, (en, de) in PAGES.items():
+        href = "/" if page == "home" else f"/{page}"
+        cls = ' class="active"' if page == current else ""
+        links.append(
+            f'<a href="{href}?lang={lang}"{cls}>{html.escape(de if lang == "de" else en)}</a>'
+        )
+    return "".join(links)
+
+
+def _home(lang: str) -> str:
+    body = f"""<p>{t("home_intro", lang)}</p>
+<div class="cards"><div class="card"><b id="n-entities">…</b>{t("entities", lang)}</div>
+<div class="card"><b id="n-relations">…</b>{t("relations", lang)}</div>
+<div class="card"><b id="n-undisclosed">…</b>{t("undisclosed", lang)}</div></div>
+<div id="by-type" style="height:380px"></div>"""
+    return body
+
+
+def _atlas(lang: str) -> str:
+    body = f"""<div><input id="q" placeholder="{t("search", lang)}" size="24">
+<input id="entity" placeholder="{t("entity", lang)}" size="14">
+<select id="type"><option value="">{t("all_types", lang)}</option></select>
+<select id="tier"><option value="">{t("all_tiers", lang)}</option></select>
+<span class="muted"><span id="count">0</span> {t("shown", lang)}</span></div>
+<table id="relations"><thead><tr><th>id</th><th>type</th><th>from → to</th><th>USD bn</th>
+<th>announced</th><th>status</th><th>tier</th><th>{t("source", lang)}</th></tr></thead>
+<tbody></tbody></table>"""
+    return body
+
+
+def _scarcity(lang: str) -> str:
+    body = f"""<p>{t("scarcity_intro", lang)}</p>
+<div><label>{t("hoard_share", lang)} <input id="hoard" type="number" min="0" max="0.9"
+step="0.05" value="0.4"></label>
+<label>{t("crash_month", lang)} <input id="crash" type="number" min="0" max="47"></label>
+<label>{t("release", lang)} <input id="release" type="number" min="0" max="24" value="0"></label>
+<button id="run">{t("run", lang)}</button>
+<span class="muted">{t("peak", lang)}: <b id="peak">…</b></span></div>
+<div id="chart" style="height:420px"></div>
+<div><button id="sweep">{t("sweep", lang)}</button> <progress id="progress" max="1" value="0">
+</progress> <button id="cancel" disabled>{t("cancel", lang)}</button>
+<span id="job-status" class="muted"></span></div>
+<div id="sweep-chart" style="height:320px"></div>"""
+    return body
+
+
+_BUILDERS = {"home": _home, "atlas": _atlas, "scarcity": _scarcity}
+
+
+def render(page: str, lang: str) -> str:
+    """Render one page in English or German."""
+    body = _BUILDERS[page](lang)
+    en, de = PAGES[page]
+    return _BASE.format(
+        lang=lang,
+        lang_json=json.dumps(lang),
+        title=html.escape(de if lang == "de" else en),
+        brand=html.escape(t("brand", lang)),
+        nav=_nav(page, lang),
+        other="en" if lang == "de" else "de",
+        switch=t("lang_switch", lang),
+        page=page,
+        body=body,
+    )
