@@ -102,3 +102,12 @@ def test_released_stock_never_raises_the_price(m, r) -> None:
     base, *_ = _solve(m)
     more, *_ = _solve(m, released=r)
     assert more.price <= base.price + 1e-9
+
+
+def test_vanished_segment_is_ignored() -> None:
+    # Found by fuzzing the API: an AI crash of 100 % leaves a segment with a = b = 0.
+    e = cournot_equilibrium(
+        np.array([100.0, 0.0]), np.array([1.0, 0.0]), np.full(3, 10.0), np.full(3, 5.0)
+    )
+    assert e.price == pytest.approx(85.0)
+    np.testing.assert_allclose(e.demand, [15.0, 0.0])

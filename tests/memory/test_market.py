@@ -115,3 +115,8 @@ def test_stocks_and_flows_stay_consistent(share, ms, ss) -> None:
     assert (f["total_output"] <= f["capacity"] + 1e-6).all()
     stored = (f["hoard_flow"] * p.hoarder.stored_share).cumsum()
     assert f["hoard_stock"].iloc[19] == pytest.approx(stored.iloc[19], rel=1e-9, abs=1e-6)
+
+
+def test_total_ai_crash_runs() -> None:
+    r = simulate(P, Scenario(crash_month=0, ai_demand_drop=1.0))
+    assert (r.frame["ai_demand"] == 0).all() and (r.frame["price"] > 0).all()

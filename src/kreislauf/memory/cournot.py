@@ -88,15 +88,21 @@ def cournot_equilibrium(
     -------
     Equilibrium
     """
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
+    a_in = np.asarray(a, dtype=float)
+    b_in = np.asarray(b, dtype=float)
     c = np.asarray(cost, dtype=float)
     k = np.asarray(capacity, dtype=float)
-    if np.any(b <= 0) or np.any(a < 0) or np.any(c < 0) or np.any(k < 0) or released < 0:
-        raise ValueError("demand slopes must be > 0; intercepts, costs, capacities, R >= 0")
+    if np.any(b_in < 0) or np.any(a_in < 0) or np.any(c < 0) or np.any(k < 0) or released < 0:
+        raise ValueError("demand slopes, intercepts, costs, capacities and R must be >= 0")
+    if np.any((b_in == 0) & (a_in > 0)):
+        raise ValueError("a segment with positive demand needs a positive slope")
+    live = b_in > 0  # segments that vanished (a = b = 0) buy nothing at any price
+    a, b = a_in[live], b_in[live]
+    if a.size == 0:
+        return Equilibrium(0.0, np.zeros_like(c), np.zeros_like(a_in), 0.0, True)
     chokes = np.sort(np.unique(a / b))
     if released >= a.sum():  # glut: released stock alone covers demand at a zero price
-        return Equilibrium(0.0, np.zeros_like(c), a.copy(), float(a.sum()), True)
+        return Equilibrium(0.0, np.zeros_like(c), a_in.copy(), float(a.sum()), True)
     lo = 0.0
     for hi in chokes:
         if hi <= lo:
@@ -128,10 +134,11 @@ def cournot_equilibrium(
             v0, v1 = float(values[j - 1]), float(values[j])
             p = p0 + (p1 - p0) * (-v0) / (v1 - v0)
         q = _supply(p, c, k, slope)
-        d = np.maximum(0.0, a - b * p)
+        d = np.zeros_like(a_in)
+        d[live] = np.maximum(0.0, a - b * p)
         return Equilibrium(p, q, d, float(released), False)
     # Supply exceeds demand at a zero price.
-    d = a.copy()
+    d = a_in.copy()
     q = np.zeros_like(c)
     sold = min(released, float(a.sum()))
     rest = float(a.sum()) - sold

@@ -230,7 +230,8 @@ def simulate(params: MarketParams, scenario: Scenario | None = None) -> MemoryRe
 
         from_hoard = min(release_rate, release_left) if crashed else 0.0
         released = from_hoard + panic_sell
-        eq = cournot_equilibrium(a, b, cash, cap - h_alloc, released)
+        # Clip rounding residue when the contract takes the contracted producers' whole capacity.
+        eq = cournot_equilibrium(a, b, cash, np.maximum(cap - h_alloc, 0.0), released)
         price = eq.price
         sold_release = eq.released
         # Stocks: what was released left the stocks (pro rata if the glut cut sales).

@@ -11,12 +11,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import FastAPI, HTTPException, Query
+from annotated_types import Ge, Le
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from kreislauf import __version__
 from kreislauf.results import to_jsonable
@@ -25,21 +26,43 @@ from kreislauf.web.jobs import Cancelled, JobManager
 Lang = Literal["en", "de"]
 
 
+def _whole_number(value: Any) -> int:
+    """JSON Schema integers: 3 and 3.0 are integers; true, "3" and 3.5 are not."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("expected an integer")
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError("expected an integer")
+    return int(value)
+
+
+WholeInt = Annotated[int, BeforeValidator(_whole_number)]
+
+
 class MemoryRun(BaseModel):
     """One run of the DRAM market model."""
 
+    model_config = ConfigDict(strict=True, extra="forbid")
+
     hoard_share: float = Field(0.4, ge=0.0, le=0.9, description="Hoard as a share of output.")
-    crash_month: int | None = Field(None, ge=0, le=47, description="Month index of an AI crash.")
+    crash_month: Annotated[int, Ge(0), Le(47), BeforeValidator(_whole_number)] | None = Field(
+        None, description="Month index of an AI crash."
+    )
     ai_drop: float = Field(
         0.4, ge=0.0, le=1.0, description="Fall of AI memory demand at the crash."
     )
-    release_months: int = Field(0, ge=0, le=24, description="Months to sell the hoard after it.")
+    release_months: WholeInt = Field(
+        0, ge=0, le=24, description="Months to sell the hoard after it."
+    )
 
 
 class MemorySweep(BaseModel):
     """A sweep over hoard shares, run as a cancellable job."""
 
-    steps: int = Field(11, ge=2, le=51, description="Number of hoard shares from 0 to max_share.")
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    steps: WholeInt = Field(
+        11, ge=2, le=51, description="Number of hoard shares from 0 to max_share."
+    )
     max_share: float = Field(0.5, gt=0.0, le=0.9)
     step_delay: float = Field(0.0, ge=0.0, le=2.0, description="Pause per step (for demos/tests).")
 
@@ -196,7 +219,9 @@ def create_app(atlas_dir: Path | None = None, data_dir: Path | None = None) -> F
             "prices": {n: r.frame["price"].round(3).tolist() for n, r in comp.runs.items()},
         }
 
-    @app.post("/api/memory/run", tags=["scarcity"])
+    bad_body = {400: {"description": "The request body is not valid JSON."}}
+
+    @app.post("/api/memory/run", tags=["scarcity"], responses=bad_body)
     def memory_run(body: MemoryRun) -> dict[str, Any]:
         """Run one scenario of the DRAM market model."""
         from kreislauf.memory.market import Scenario, simulate
@@ -218,7 +243,7 @@ def create_app(atlas_dir: Path | None = None, data_dir: Path | None = None) -> F
         }
 
     # ------------------------------------------------------------------ jobs
-    @app.post("/api/jobs/memory-sweep", tags=["jobs"], status_code=202)
+    @app.post("/api/jobs/memory-sweep", tags=["jobs"], status_code=202, responses=bad_body)
     def memory_sweep(body: MemorySweep) -> dict[str, Any]:
         """Start a sweep over hoard shares; poll ``/api/jobs/{id}``, cancel with DELETE."""
         import time
@@ -242,21 +267,17 @@ def create_app(atlas_dir: Path | None = None, data_dir: Path | None = None) -> F
 
         return ctx.jobs.submit("memory-sweep", work).public()
 
-    @app.get("/api/jobs/{job_id}", tags=["jobs"])
-    def job_status(job_id: str) -> dict[str, Any]:
-        """A job's status, progress and (when done) result."""
-        job = ctx.jobs.get(job_id)
-        if job is None:
-            raise HTTPException(404, f"no job '{job_id}'")
-        return job.public()
+    not_found = {404: {"description": "No job with this id."}}
 
-    @app.delete("/api/jobs/{job_id}", tags=["jobs"])
-    def job_cancel(job_id: str) -> dict[str, Any]:
-        """Cancel a queued or running job."""
-        job = ctx.jobs.cancel(job_id)
-        if job is None:
+    @app.api_route(
+        "/api/jobs/{job_id}", methods=["GET", "DELETE"], tags=["jobs"], responses=not_found
+    )
+    def job(job_id: str, request: Request) -> dict[str, Any]:
+        """GET: a job's status, progress and (when done) result. DELETE: cancel it."""
+        found = ctx.jobs.cancel(job_id) if request.method == "DELETE" else ctx.jobs.get(job_id)
+        if found is None:
             raise HTTPException(404, f"no job '{job_id}'")
-        return job.public()
+        return found.public()
 
     # ------------------------------------------------------------------ pages
     from kreislauf.web import pages

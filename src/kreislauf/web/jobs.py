@@ -51,10 +51,15 @@ class JobManager:
     """Runs jobs on a small thread pool and keeps the last ``keep`` of them."""
 
     def __init__(self, max_workers: int = 2, keep: int = 200) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="kreislauf-job")
+        self._max_workers = max_workers
+        self._pool = self._new_pool()
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._keep = keep
+        self._closed = False
+
+    def _new_pool(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=self._max_workers, thread_name_prefix="kreislauf-job")
 
     def submit(
         self, kind: str, fn: Callable[[Callable[[float], None], Callable[[], bool]], Any]
@@ -89,7 +94,10 @@ class JobManager:
                 job.error = f"{type(err).__name__}: {err}"
                 job.status = "failed"
 
-        self._pool.submit(run)
+        with self._lock:
+            if self._closed:  # restarted after a shutdown (e.g. a new ASGI lifespan)
+                self._pool, self._closed = self._new_pool(), False
+            self._pool.submit(run)
         return job
 
     def get(self, job_id: str) -> Job | None:
@@ -109,4 +117,6 @@ class JobManager:
         """Cancel everything and stop the pool."""
         for job in list(self._jobs.values()):
             job.cancel_event.set()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._closed = True
