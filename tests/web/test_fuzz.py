@@ -1,0 +1,22 @@
+"""Property-based fuzzing of the JSON API against its own OpenAPI schema (schemathesis).
+
+Every operation gets generated requests, valid and invalid; the checks assert no server
+errors, responses that conform to the schema, and status codes the schema documents.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed")
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+from kreislauf.web.app import create_app  # noqa: E402
+
+schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
+
+
+@schema.parametrize()
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_schema(case) -> None:
+    case.call_and_validate()
