@@ -63,7 +63,8 @@ def vendor_financed_share(
         if total <= 0:
             continue
         reach = financed_customers(relations, flows, vendor, max_chain)
-        direct = disclosed[disclosed["from_id"].map(lambda c: reach.get(c) == 1)]
+        direct_ids = {c for c, d in reach.items() if d == 1}
+        direct = disclosed[disclosed["from_id"].isin(direct_ids)]
         chain = disclosed[disclosed["from_id"].isin(reach)]
         rows.append(
             {

@@ -42,7 +42,7 @@ STATISTICS = ("cycles", "circular_usd_bn", "pagerank_hhi")
 def graph_statistics(
     src: np.ndarray, dst: np.ndarray, w: np.ndarray, max_length: int
 ) -> dict[str, float]:
-    """Cycle count, total circular dollars (sum over cycles of the smallest leg) and PageRank HHI."""
+    """Cycle count, circular dollars (sum over cycles of the smallest leg), PageRank HHI."""
     g = nx.DiGraph()
     for a, b, x in zip(src.tolist(), dst.tolist(), w.tolist(), strict=True):
         g.add_edge(a, b, weight=x)
@@ -99,7 +99,7 @@ def balance(
     tol: float = 1e-9,
     max_iter: int = 5000,
 ) -> np.ndarray | None:
-    """RAS: scale ``w0`` on the given edges until row sums = ``out_s`` and column sums = ``in_s``."""
+    """RAS: scale ``w0`` on the edges until row sums = ``out_s`` and column sums = ``in_s``."""
     w = w0.astype(float).copy()
     scale = max(float(out_s.sum()), 1e-300)
     for _ in range(max_iter):
