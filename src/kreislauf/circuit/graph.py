@@ -9,7 +9,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from kreislauf.atlas.schema import TIER_RANK, TIERS, VERIFIED_TIERS
+from kreislauf.atlas.schema import TIER_RANK, TIERS, VERIFIED_TIERS, parse_date
 from kreislauf.errors import InputError
 
 FLOW_TYPES = (
@@ -57,6 +57,13 @@ class FlowOptions:
             raise InputError.single(
                 f"expected a haircut in [0, 1], got {self.up_to_haircut}", field="up_to_haircut"
             )
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None:
+                try:
+                    parse_date(value)
+                except ValueError as err:
+                    raise InputError.single(str(err), field=name) from None
         if self.tiers not in ("all", "verified"):
             raise InputError.single(
                 f"expected 'all' or 'verified', got {self.tiers!r}", field="tiers"
