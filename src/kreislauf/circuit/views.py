@@ -56,7 +56,9 @@ def network_figure(result: CircuitResult, seed: int = 7) -> go.Figure:
     edges = result.edges
     g = nx.DiGraph()
     g.add_edges_from(zip(edges["src"], edges["dst"], strict=True))
-    pos = nx.spring_layout(g, seed=seed, k=1.6 / max(1, np.sqrt(len(g))))
+    pos = (
+        nx.kamada_kawai_layout(g.to_undirected()) if len(g) > 1 else nx.spring_layout(g, seed=seed)
+    )
     cyc_edges = set()
     for nodes in result.cycles["nodes"]:
         for i in range(len(nodes)):
