@@ -16,6 +16,7 @@ from kreislauf import __version__
 # (module under kreislauf.cli, attribute, command name, help) -- one line per capability.
 SUBCOMMANDS: list[tuple[str, str, str, str]] = [
     ("atlas", "app", "atlas", "Validate, show and extend the atlas of the AI capital circuit."),
+    ("data", "app", "data", "Load, fetch and show market data."),
     ("circuit", "app", "circuit", "Cycles, circular dollars, vendor-financed revenue, centrality."),
     ("report", "app", "report", "Write the HTML (or PDF) report of everything kreislauf computes."),
     ("memory", "app", "memory", "Scarcity: the DRAM market under oligopoly and hoarding."),

@@ -1,0 +1,119 @@
+"""``kreislauf data``: show, load (into the store) and fetch market data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kreislauf.cli._common import console, emit, frame_table, handle_errors
+
+app = typer.Typer(no_args_is_help=True, help="Market data: local files and online sources.")
+
+DataDirOpt = typer.Option(
+    None, "--data-dir", help="Directory of data files (default: $KREISLAUF_DATA_DIR)."
+)
+
+
+def _need_dir(data_dir: Path | None) -> Path:
+    from kreislauf.data import resolve_data_dir
+    from kreislauf.errors import InputError
+
+    d = resolve_data_dir(data_dir)
+    if d is None:
+        raise InputError.single(
+            "no data directory: pass --data-dir or set KREISLAUF_DATA_DIR "
+            "(or fetch online: kreislauf data fetch SYMBOL ...)",
+            field="--data-dir",
+        )
+    return d
+
+
+@app.command()
+def show(
+    family: str | None = typer.Argument(None, help="One family (default: coverage of all)."),
+    data_dir: Path | None = DataDirOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
+    out: Path | None = typer.Option(None, "--out", help="Export (.csv/.parquet/.json)."),
+) -> None:
+    """Coverage of each file family found (file, first/last date, rows, symbols)."""
+    import pandas as pd
+
+    from kreislauf.data.directory import BY_NAME, discover, load_family
+
+    with handle_errors():
+        d = _need_dir(data_dir)
+        if family is not None:
+            sets = load_family(d, family)
+            frame = pd.concat([s.frame for s in sets], ignore_index=True)
+            emit(
+                frame,
+                as_json=as_json,
+                out=out,
+                render=lambda con: con.print(frame_table(frame, title=family)),
+            )
+            return
+        rows = []
+        for name, paths in discover(d).items():
+            if not paths:
+                rows.append(
+                    {
+                        "family": name,
+                        "source": "(missing)",
+                        "rows": 0,
+                        "notes": BY_NAME[name].description,
+                    }
+                )
+            for p in paths:
+                rows.append({**BY_NAME[name].load(p).coverage(), "family": name})
+        table = pd.DataFrame(rows)
+        emit(
+            table,
+            as_json=as_json,
+            out=out,
+            render=lambda con: con.print(frame_table(table, title=f"data in {d}")),
+        )
+
+
+@app.command()
+def load(
+    data_dir: Path | None = DataDirOpt,
+    store: Path | None = typer.Option(None, "--store", help="DuckDB file (default: cache)."),
+) -> None:
+    """Validate every file found and cache it in the store (one transaction)."""
+    import pandas as pd
+
+    from kreislauf.data.directory import BY_NAME, discover
+    from kreislauf.store import Store, default_store_path
+
+    with handle_errors():
+        d = _need_dir(data_dir)
+        tables = {}
+        for name, paths in discover(d).items():
+            if paths:
+                frames = [BY_NAME[name].load(p).frame for p in paths]
+                tables[f"data_{name}"] = pd.concat(frames, ignore_index=True)
+        path = store or default_store_path()
+        with Store(path) as s:
+            s.write_tables(tables, source=str(d))
+        console().print(f"cached {len(tables)} tables from {d} in {path}", highlight=False)
+
+
+@app.command()
+def fetch(
+    symbols: list[str] = typer.Argument(..., help="Yahoo symbols (NVDA, ^GSPC, BTC-USD ...)."),
+    start: str = typer.Option("2015-01-01", "--start", help="First date."),
+    store: Path | None = typer.Option(None, "--store", help="DuckDB file (default: cache)."),
+) -> None:
+    """Fetch daily prices from Yahoo (needs internet and the fetch extra) into the store."""
+    from kreislauf.data.online import fetch_prices, fetched_now
+    from kreislauf.store import Store, default_store_path
+
+    with handle_errors(), console(stderr=True).status("fetching from Yahoo"):
+        frame = fetch_prices(symbols, start)
+        path = store or default_store_path()
+        with Store(path) as s:
+            s.write_tables(
+                {"fetched_prices": frame}, source="Yahoo via yfinance", fetched_at=fetched_now()
+            )
+    console().print(f"fetched {len(frame)} rows for {len(symbols)} symbols into {path}")
