@@ -46,6 +46,8 @@ def main() -> None:
             str(port),
             "--log-level",
             "warning",
+            "--timeout-keep-alive",
+            "15",
         ],
     )
     try:

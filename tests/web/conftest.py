@@ -28,7 +28,9 @@ def live_server() -> Iterator[str]:
 
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="error")
+        uvicorn.Config(
+            create_app(), host="127.0.0.1", port=port, log_level="error", timeout_keep_alive=15
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -29,7 +29,7 @@ def serve(
             ) from err
         app = create_app(atlas_dir=atlas, data_dir=data_dir)
         console(stderr=True).print(f"kreislauf dashboard on http://{host}:{port}/", highlight=False)
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=15)
 
 
 app = serve

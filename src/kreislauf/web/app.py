@@ -88,6 +88,18 @@ class Context:
         return load_params()
 
     @cached_property
+    def memory_scenarios(self) -> dict[str, Any]:
+        """The standard scenarios on the shipped parameters (computed once per app)."""
+        from kreislauf.memory.scenarios import compare, standard_scenarios
+
+        comp = compare(self.memory_params, standard_scenarios(self.memory_params))
+        return {
+            "summary": to_jsonable(comp.summary()),
+            "months": comp.runs["no hoarding"].frame["month"].tolist(),
+            "prices": {n: r.frame["price"].round(3).tolist() for n, r in comp.runs.items()},
+        }
+
+    @cached_property
     def plotly_js(self) -> str:
         from plotly.offline import get_plotlyjs
 
@@ -209,15 +221,7 @@ def create_app(atlas_dir: Path | None = None, data_dir: Path | None = None) -> F
     @app.get("/api/memory/scenarios", tags=["scarcity"])
     def memory_scenarios() -> dict[str, Any]:
         """The standard scarcity scenarios: summaries and monthly price paths."""
-        from kreislauf.memory.scenarios import compare, standard_scenarios
-
-        p = ctx.memory_params
-        comp = compare(p, standard_scenarios(p))
-        return {
-            "summary": to_jsonable(comp.summary()),
-            "months": comp.runs["no hoarding"].frame["month"].tolist(),
-            "prices": {n: r.frame["price"].round(3).tolist() for n, r in comp.runs.items()},
-        }
+        return ctx.memory_scenarios
 
     bad_body = {400: {"description": "The request body is not valid JSON."}}
 
