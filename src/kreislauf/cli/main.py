@@ -18,6 +18,7 @@ SUBCOMMANDS: list[tuple[str, str, str, str]] = [
     ("atlas", "app", "atlas", "Validate, show and extend the atlas of the AI capital circuit."),
     ("data", "app", "data", "Load, fetch and show market data."),
     ("circuit", "app", "circuit", "Cycles, circular dollars, vendor-financed revenue, centrality."),
+    ("claims", "app", "claims", "Check the articles' claims against the data."),
     ("report", "app", "report", "Write the HTML (or PDF) report of everything kreislauf computes."),
     ("memory", "app", "memory", "Scarcity: the DRAM market under oligopoly and hoarding."),
     ("serve", "app", "serve", "Serve the web dashboard and its JSON API on 127.0.0.1."),

@@ -1,0 +1,84 @@
+"""Report section: the claims audit."""
+
+from __future__ import annotations
+
+from kreislauf.report.build import escape
+from kreislauf.report.model import ReportContext, Section
+
+VERDICT_DE = {
+    "supported": "gestützt",
+    "contradicted": "widerlegt",
+    "not checkable": "nicht prüfbar",
+}
+
+
+def build(ctx: ReportContext) -> Section:
+    """Run the audit with the report's atlas and data directory."""
+    from kreislauf.claims.audit import run_audit
+
+    t = ctx.t
+    r = run_audit(ctx.atlas_dir, ctx.data_dir)
+    s = r.summary()
+    f = r.to_frame()
+    if ctx.lang == "de":
+        f = f.assign(verdict=f["verdict"].map(VERDICT_DE))
+    table = f[
+        [
+            "id",
+            "article",
+            "quote_de" if ctx.lang == "de" else "text_en",
+            "claimed",
+            "unit",
+            "verdict",
+            "observed",
+            "evidence",
+        ]
+    ].round(3)
+    note = (
+        ""
+        if ctx.data_dir
+        else t(
+            " Without market data (run with --data-dir) the valuation, concentration and capex "
+            "claims are marked not checkable.",
+            " Ohne Marktdaten (mit --data-dir aufrufen) gelten die Bewertungs-, Konzentrations- und "
+            "Investitionsbehauptungen als nicht prüfbar.",
+        )
+    )
+    html = (
+        "<p>"
+        + escape(
+            t(
+                f"Each of the {s['claims']} quantitative claims of the five articles, checked against "
+                f"the atlas, the market data and the models: {s.get('supported', 0)} supported, "
+                f"{s.get('contradicted', 0)} contradicted, {s.get('not checkable', 0)} not checkable "
+                "with the data at hand (the reason is given).",
+                f"Jede der {s['claims']} quantitativen Behauptungen der fünf Artikel, geprüft an Atlas, "
+                f"Marktdaten und Modellen: {s.get('supported', 0)} gestützt, "
+                f"{s.get('contradicted', 0)} widerlegt, {s.get('not checkable', 0)} mit den vorhandenen "
+                "Daten nicht prüfbar (mit Begründung).",
+            )
+            + note
+        )
+        + "</p>"
+    )
+    return Section(
+        key="claims",
+        title=t("Claims audit", "Prüfung der Behauptungen"),
+        html=html,
+        figures=[r.plot()],
+        tables=[(t("Claims and verdicts", "Behauptungen und Urteile"), table)],
+        key_figures={
+            t(
+                "article claims contradicted by the data", "von den Daten widerlegte Behauptungen"
+            ): f"{s.get('contradicted', 0)} / {s['claims']}"
+        },
+        sources=sorted({src for x in r.findings for src in x.sources})[:40],
+        notes=[
+            t(
+                "Tolerances are stated per claim in claims.yaml; a snapshot more than 45 days "
+                "from a claim's date does not check it.",
+                "Toleranzen stehen je Behauptung in claims.yaml; ein Stichtag mehr als 45 Tage "
+                "vom Datum der Behauptung entfernt prüft sie nicht.",
+            )
+        ],
+    )
