@@ -72,3 +72,44 @@ def test_scarcity_sweep_shows_progress_and_cancels(page, live_server: str) -> No
     page.click("#cancel")
     page.wait_for_function("document.getElementById('job-status').textContent === 'cancelled'")
     assert page.evaluate("document.getElementById('progress').value") < 1
+
+
+def test_network_page_filters_by_evidence(page, live_server: str) -> None:
+    page.goto(f"{live_server}/network")
+    page.wait_for_function("document.getElementById('n-cycles').textContent !== '…'")
+    all_cycles = int(page.inner_text("#n-cycles"))
+    names = page.evaluate(
+        "document.getElementById('network').data.find(t => t.name === 'entities').text"
+    )
+    assert {"nvidia", "openai", "oracle"} <= set(names)
+    _screenshot(page, "network")
+    page.check("#verified")
+    page.wait_for_function(f"document.getElementById('n-cycles').textContent !== '{all_cycles}'")
+    assert int(page.inner_text("#n-cycles")) < all_cycles
+    assert page.external_requests == []
+
+
+def test_claims_page_filters_by_verdict(page, live_server: str) -> None:
+    page.goto(f"{live_server}/claims?lang=de")
+    page.wait_for_function("document.querySelectorAll('#claims tbody tr').length > 0")
+    total = page.locator("#claims tbody tr").count()
+    first = page.inner_text("#claims tbody tr td:nth-child(2)")
+    assert "Prozent" in first or "%" in first or "Milliarden" in first  # German quotes
+    page.select_option("#verdict", "contradicted")
+    page.wait_for_function(f"document.querySelectorAll('#claims tbody tr').length !== {total}")
+    verdicts = page.eval_on_selector_all(
+        "#claims tbody tr", "rows => rows.map(r => r.dataset.verdict)"
+    )
+    assert verdicts and set(verdicts) == {"contradicted"}
+    _screenshot(page, "claims")
+
+
+def test_atlas_page_filter(page, live_server: str) -> None:
+    page.goto(f"{live_server}/atlas")
+    page.wait_for_function("document.querySelectorAll('#relations tbody tr').length > 0")
+    total = int(page.inner_text("#count"))
+    page.fill("#entity", "oracle")
+    page.wait_for_function(f"document.getElementById('count').textContent !== '{total}'")
+    ids = page.eval_on_selector_all("#relations tbody tr", "rows => rows.map(r => r.dataset.id)")
+    assert 0 < len(ids) < total and "R004" in ids
+    _screenshot(page, "atlas")

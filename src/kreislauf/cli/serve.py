@@ -27,7 +27,9 @@ def serve(
             raise InputError.single(
                 f"the dashboard needs the web extra: pip install 'kreislauf[web]' ({err.name})"
             ) from err
-        app = create_app(atlas_dir=atlas, data_dir=data_dir)
+        from kreislauf.data import resolve_data_dir
+
+        app = create_app(atlas_dir=atlas, data_dir=resolve_data_dir(data_dir))
         console(stderr=True).print(f"kreislauf dashboard on http://{host}:{port}/", highlight=False)
         uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=15)
 

@@ -82,6 +82,12 @@ class Context:
         return load_atlas(self.atlas_dir)
 
     @cached_property
+    def claims(self) -> Any:
+        from kreislauf.claims.audit import run_audit
+
+        return run_audit(self.atlas_dir, self.data_dir)
+
+    @cached_property
     def memory_params(self) -> Any:
         from kreislauf.memory.params import load_params
 
@@ -216,6 +222,40 @@ def create_app(atlas_dir: Path | None = None, data_dir: Path | None = None) -> F
             if c in rel
         ]
         return _records(rel[cols].head(limit))
+
+    # ------------------------------------------------------------------ circuit
+    @app.get("/api/circuit", tags=["circuit"])
+    def circuit(
+        verified_only: bool = Query(False, description="Count verified tiers only."),
+        haircut: float = Query(0.0, ge=0.0, le=1.0, description="Cut from 'up to' amounts."),
+        max_length: int = Query(6, ge=2, le=8, description="Longest cycle."),
+    ) -> dict[str, Any]:
+        """Cycles with circular dollars, and the network figure (Plotly JSON)."""
+        import json
+
+        from kreislauf.circuit.analysis import analyse
+        from kreislauf.circuit.graph import FlowOptions
+
+        opts = FlowOptions(tiers="verified" if verified_only else "all", up_to_haircut=haircut)
+        r = analyse(ctx.atlas.relations, ctx.atlas.entities, opts, max_length=max_length)
+        return {
+            "summary": to_jsonable(r.summary()),
+            "cycles": to_jsonable(
+                r.to_frame()[["cycle", "length", "weakest_tier", "circular_usd_bn", "relation_ids"]]
+            ),
+            "figure": json.loads(r.plot().to_json()),
+        }
+
+    # ------------------------------------------------------------------ claims
+    @app.get("/api/claims", tags=["claims"])
+    def claims(
+        verdict: Literal["supported", "contradicted", "not checkable"] | None = Query(None),
+    ) -> dict[str, Any]:
+        """The articles' claims with verdicts (market data: the app's data directory)."""
+        f = ctx.claims.to_frame()
+        if verdict:
+            f = f[f["verdict"] == verdict]
+        return {"summary": to_jsonable(ctx.claims.summary()), "claims": _records(f)}
 
     # ------------------------------------------------------------------ memory
     @app.get("/api/memory/scenarios", tags=["scarcity"])

@@ -11,7 +11,9 @@ import json
 PAGES: dict[str, tuple[str, str]] = {
     "home": ("Overview", "Überblick"),
     "atlas": ("Atlas", "Atlas"),
+    "network": ("Network", "Netzwerk"),
     "scarcity": ("Scarcity", "Knappheit"),
+    "claims": ("Claims", "Behauptungen"),
 }
 
 _STRINGS = {
@@ -42,6 +44,20 @@ _STRINGS = {
     "sweep": ("Sweep hoard 0-50 %", "Hortung 0-50 % durchrechnen"),
     "cancel": ("Cancel", "Abbrechen"),
     "peak": ("peak price multiple", "Preisspitze (Vielfaches)"),
+    "network_intro": (
+        "Who pays whom: cycles in red; click an edge's marker to open its source.",
+        "Wer zahlt wem: Kreisläufe in Rot; ein Klick auf die Markierung öffnet die Quelle.",
+    ),
+    "verified_only": ("verified evidence only", "nur geprüfte Belege"),
+    "haircut": ("haircut on 'up to' amounts", "Abschlag auf 'bis zu'-Beträge"),
+    "cycles": ("cycles", "Kreisläufe"),
+    "claims_intro": (
+        "Every quantitative claim of the five articles, checked against the data.",
+        "Jede quantitative Behauptung der fünf Artikel, geprüft an den Daten.",
+    ),
+    "all_verdicts": ("all verdicts", "alle Urteile"),
+    "claim": ("claim", "Behauptung"),
+    "evidence": ("evidence", "Beleg"),
     "scarcity_intro": (
         "The DRAM market under oligopoly and hoarding: change the hoard and the crash, run, and "
         "compare with the standard scenarios.",
@@ -130,7 +146,33 @@ step="0.05" value="0.4"></label>
     return body
 
 
-_BUILDERS = {"home": _home, "atlas": _atlas, "scarcity": _scarcity}
+def _network(lang: str) -> str:
+    return f"""<p>{t("network_intro", lang)}</p>
+<div><label><input type="checkbox" id="verified"> {t("verified_only", lang)}</label>
+<label>{t("haircut", lang)} <input id="haircut" type="number" min="0" max="1" step="0.1"
+value="0"></label> <span class="muted">{t("cycles", lang)}: <b id="n-cycles">…</b></span></div>
+<div id="network" style="height:760px"></div>
+<table id="cycles"><thead><tr><th>cycle</th><th>tier</th><th>USD bn</th><th>relations</th>
+</tr></thead><tbody></tbody></table>"""
+
+
+def _claims(lang: str) -> str:
+    return f"""<p>{t("claims_intro", lang)}</p>
+<div><select id="verdict"><option value="">{t("all_verdicts", lang)}</option>
+<option value="supported">supported</option><option value="contradicted">contradicted</option>
+<option value="not checkable">not checkable</option></select>
+<span class="muted"><span id="count">0</span> {t("shown", lang)}</span></div>
+<table id="claims"><thead><tr><th>id</th><th>{t("claim", lang)}</th><th>verdict</th>
+<th>{t("evidence", lang)}</th></tr></thead><tbody></tbody></table>"""
+
+
+_BUILDERS = {
+    "home": _home,
+    "atlas": _atlas,
+    "network": _network,
+    "scarcity": _scarcity,
+    "claims": _claims,
+}
 
 
 def render(page: str, lang: str) -> str:
