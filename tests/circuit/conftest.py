@@ -8,31 +8,9 @@ import pandas as pd
 import pytest
 
 from kreislauf.atlas import load_atlas
+from kreislauf.atlas.schema import RELATION_COLUMNS
 
-COLUMNS = [
-    "id",
-    "type",
-    "category",
-    "from_id",
-    "to_id",
-    "amount_usd_bn",
-    "amount_qualifier",
-    "original_amount",
-    "stake_pct",
-    "term_years",
-    "schedule",
-    "announced",
-    "start",
-    "end",
-    "status",
-    "superseded_by",
-    "tier",
-    "source_url",
-    "source_quote",
-    "source_url_2",
-    "seed_refs",
-    "notes",
-]
+COLUMNS = list(RELATION_COLUMNS)
 
 
 def make_atlas(tmp_path: Path, rows: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame]:

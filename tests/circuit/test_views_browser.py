@@ -12,16 +12,8 @@ from kreislauf.circuit.views import network_html
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from kreislauf.report.pdf import CHROMIUM_ARGS as ARGS  # noqa: E402
+
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 

@@ -46,6 +46,22 @@ RELATION_COLUMNS: dict[str, bool] = {
     "notes": False,
 }
 
+# The columns shown for relations in tables (CLI, report, dashboard).
+DISPLAY_COLUMNS = (
+    "id",
+    "type",
+    "category",
+    "from_id",
+    "to_id",
+    "amount_usd_bn",
+    "amount_qualifier",
+    "announced",
+    "status",
+    "tier",
+    "source_url",
+    "source_quote",
+)
+
 KINDS = ("company", "fund", "joint_venture", "sector", "government")
 ROLES = (
     "chip_vendor",

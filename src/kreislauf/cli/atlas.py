@@ -61,18 +61,7 @@ def show(
             if type_ not in S.TYPES:
                 raise InputError.single(f"expected one of {S.TYPES}, got {type_!r}", field="--type")
             rel = rel[rel["type"] == type_]
-        cols = [
-            "id",
-            "type",
-            "from_id",
-            "to_id",
-            "amount_usd_bn",
-            "amount_qualifier",
-            "announced",
-            "status",
-            "tier",
-            "source_url",
-        ]
+        cols = [c for c in S.DISPLAY_COLUMNS if c != "source_quote"]
         table = rel[cols].reset_index(drop=True)
         emit(
             table,

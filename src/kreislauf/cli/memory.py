@@ -60,16 +60,7 @@ def memory(
             out=out,
             render=lambda con: con.print(
                 frame_table(
-                    result.table()[
-                        [
-                            "scenario",
-                            "peak_multiple",
-                            "peak_month",
-                            "months_above_2x",
-                            "min_price_eur",
-                            "final_price_eur",
-                        ]
-                    ],
+                    result.table(brief=True),
                     title="DRAM scarcity scenarios (price multiple of the mid-2025 kit price)",
                 )
             ),

@@ -15,6 +15,16 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 
+BRIEF_COLUMNS = (
+    "scenario",
+    "peak_multiple",
+    "peak_month",
+    "months_above_2x",
+    "min_price_eur",
+    "final_price_eur",
+)
+
+
 def standard_scenarios(
     params: MarketParams,
     crash_month: int = 18,
@@ -77,9 +87,10 @@ class ScenarioComparison(Result):
             frames.append(f)
         return pd.concat(frames, ignore_index=True)
 
-    def table(self) -> pd.DataFrame:
-        """One row per scenario with its summary figures."""
-        return pd.DataFrame([run.summary() for run in self.runs.values()])
+    def table(self, brief: bool = False) -> pd.DataFrame:
+        """One row per scenario with its summary figures (``brief``: the headline columns)."""
+        table = pd.DataFrame([run.summary() for run in self.runs.values()])
+        return table[list(BRIEF_COLUMNS)] if brief else table
 
     def summary(self) -> dict[str, Any]:
         """Peak price multiple and months above 2x by scenario."""

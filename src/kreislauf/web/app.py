@@ -203,24 +203,9 @@ def create_app(atlas_dir: Path | None = None, data_dir: Path | None = None) -> F
         if tier:
             rel = rel[rel["tier"] == tier]
         rel = _filter_text(rel, q, ["id", "from_id", "to_id", "source_quote", "notes"])
-        cols = [
-            c
-            for c in (
-                "id",
-                "type",
-                "category",
-                "from_id",
-                "to_id",
-                "amount_usd_bn",
-                "amount_qualifier",
-                "announced",
-                "status",
-                "tier",
-                "source_url",
-                "source_quote",
-            )
-            if c in rel
-        ]
+        from kreislauf.atlas.schema import DISPLAY_COLUMNS
+
+        cols = [c for c in DISPLAY_COLUMNS if c in rel]
         return _records(rel[cols].head(limit))
 
     # ------------------------------------------------------------------ circuit

@@ -13,16 +13,7 @@ def build(ctx: ReportContext) -> Section:
 
     p = load_params()
     comp = compare(p, standard_scenarios(p))
-    table = comp.table()[
-        [
-            "scenario",
-            "peak_multiple",
-            "peak_month",
-            "months_above_2x",
-            "min_price_eur",
-            "final_price_eur",
-        ]
-    ].round(2)
+    table = comp.table(brief=True).round(2)
     letters = next(n for n in comp.runs if "letters" in n)
     s_l = comp.runs[letters].summary()
     s_0 = comp.runs["no hoarding"].summary()
