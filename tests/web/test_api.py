@@ -49,7 +49,7 @@ def test_bad_input_names_the_field(client: TestClient, body: dict, field: str) -
 
 
 def test_sweep_job_reports_progress_and_completes(client: TestClient) -> None:
-    job = client.post("/api/jobs/memory-sweep", json={"steps": 3}).json()
+    job = client.post("/api/sweeps/memory", json={"steps": 3}).json()
     for _ in range(200):
         state = client.get(f"/api/jobs/{job['id']}").json()
         if state["status"] == "done":
@@ -61,7 +61,7 @@ def test_sweep_job_reports_progress_and_completes(client: TestClient) -> None:
 
 
 def test_sweep_job_can_be_cancelled(client: TestClient) -> None:
-    job = client.post("/api/jobs/memory-sweep", json={"steps": 50, "step_delay": 0.2}).json()
+    job = client.post("/api/sweeps/memory", json={"steps": 50, "step_delay": 0.2}).json()
     time.sleep(0.3)
     assert client.delete(f"/api/jobs/{job['id']}").status_code == 200
     for _ in range(100):

@@ -272,7 +272,7 @@ def create_app(atlas_dir: Path | None = None, data_dir: Path | None = None) -> F
         }
 
     # ------------------------------------------------------------------ jobs
-    @app.post("/api/jobs/memory-sweep", tags=["jobs"], status_code=202, responses=bad_body)
+    @app.post("/api/sweeps/memory", tags=["jobs"], status_code=202, responses=bad_body)
     def memory_sweep(body: MemorySweep) -> dict[str, Any]:
         """Start a sweep over hoard shares; poll ``/api/jobs/{id}``, cancel with DELETE."""
         import time
@@ -298,15 +298,41 @@ def create_app(atlas_dir: Path | None = None, data_dir: Path | None = None) -> F
 
     not_found = {404: {"description": "No job with this id."}}
 
-    @app.api_route(
-        "/api/jobs/{job_id}", methods=["GET", "DELETE"], tags=["jobs"], responses=not_found
-    )
-    def job(job_id: str, request: Request) -> dict[str, Any]:
-        """GET: a job's status, progress and (when done) result. DELETE: cancel it."""
-        found = ctx.jobs.cancel(job_id) if request.method == "DELETE" else ctx.jobs.get(job_id)
+    @app.get("/api/jobs/{job_id}", tags=["jobs"], responses=not_found)
+    def job_status(job_id: str) -> dict[str, Any]:
+        """A job's status, progress and (when done) result."""
+        found = ctx.jobs.get(job_id)
         if found is None:
             raise HTTPException(404, f"no job '{job_id}'")
         return found.public()
+
+    @app.delete("/api/jobs/{job_id}", tags=["jobs"], responses=not_found)
+    def job_cancel(job_id: str) -> dict[str, Any]:
+        """Cancel a queued or running job."""
+        found = ctx.jobs.cancel(job_id)
+        if found is None:
+            raise HTTPException(404, f"no job '{job_id}'")
+        return found.public()
+
+    @app.middleware("http")
+    async def allow_header(request: Request, call_next: Any) -> Any:
+        """On 405, list every method any route of the path allows (not only the first's)."""
+        response = await call_next(request)
+        if response.status_code == 405:
+            from starlette.routing import Match
+
+            allowed = set()
+            for route in app.router.routes:
+                match, _ = route.matches({**request.scope, "method": "GET"})
+                methods = getattr(route, "methods", None)
+                if methods and match != Match.NONE:
+                    for m in methods:
+                        probe, _ = route.matches({**request.scope, "method": m})
+                        if probe == Match.FULL:
+                            allowed.add(m)
+            if allowed:
+                response.headers["allow"] = ", ".join(sorted(allowed))
+        return response
 
     # ------------------------------------------------------------------ pages
     from kreislauf.web import pages

@@ -32,7 +32,7 @@ function poll() {
   });
 }
 document.getElementById('sweep').addEventListener('click', () => {
-  fetch('/api/jobs/memory-sweep', {method: 'POST', headers: {'Content-Type': 'application/json'},
+  fetch('/api/sweeps/memory', {method: 'POST', headers: {'Content-Type': 'application/json'},
     body: JSON.stringify({steps: 11, step_delay: 0.2})}).then(r => r.json()).then(j => {
       job = j.id; document.getElementById('cancel').disabled = false; poll(); });
 });
