@@ -17,16 +17,19 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from kreislauf.errors import InputError
 from kreislauf.io import atomic_write_bytes, atomic_write_text
-from kreislauf.results import Result, to_jsonable
+
+if TYPE_CHECKING:  # pandas and the result types load only when a command produces output
+    import pandas as pd
+
+    from kreislauf.results import Result
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -86,6 +89,10 @@ def export(obj: Result | pd.DataFrame | dict[str, Any], path: Path) -> Path:
     Path
         The resolved path written.
     """
+    import pandas as pd
+
+    from kreislauf.results import Result, to_jsonable
+
     suffix = path.suffix.lower()
     if suffix == ".json":
         payload = obj.to_dict() if isinstance(obj, Result) else to_jsonable(obj)
@@ -136,6 +143,10 @@ def emit(
     render : callable, optional
         Custom human renderer; defaults to a summary table.
     """
+    import pandas as pd
+
+    from kreislauf.results import Result, to_jsonable
+
     if as_json:
         payload = obj.to_dict() if isinstance(obj, Result) else to_jsonable(obj)
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
@@ -177,6 +188,8 @@ def frame_table(frame: pd.DataFrame, title: str = "", max_rows: int = 40) -> Tab
 
 
 def _fmt(value: Any) -> str:
+    from kreislauf.results import to_jsonable
+
     value = to_jsonable(value)
     if value is None:
         return "—"
