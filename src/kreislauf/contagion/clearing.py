@@ -78,14 +78,13 @@ class Prepared:
 
 def prepare(network: Network, seniority: Seniority | str) -> Prepared:
     """Relative-liability matrices for ``network`` under ``seniority``."""
-    sen = Seniority(seniority)
+    sen = Seniority.parse(seniority)
     L = network.liabilities
     l = network.interbank_liabilities  # noqa: E741
     b = network.external_liabilities
     den = l + b if sen is Seniority.PARI_PASSU else l
-    inv = np.divide(1.0, den, out=np.zeros_like(den), where=den > 0)
     pi = L.copy().tocsr()
-    pi.data = pi.data * np.repeat(inv, np.diff(pi.indptr))
+    pi.data = pi.data / np.repeat(den, np.diff(pi.indptr))  # rows with entries have den > 0
     pit = pi.T.tocsr()
     xbar = den.copy()
     threshold = l + b

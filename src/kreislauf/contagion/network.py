@@ -43,6 +43,17 @@ class Seniority(StrEnum):
     SENIOR = "senior"
     PARI_PASSU = "pari_passu"
 
+    @classmethod
+    def parse(cls, value: Seniority | str) -> Seniority:
+        """The convention named by ``value``; :class:`InputError` for anything else."""
+        try:
+            return cls(value)
+        except ValueError:
+            raise InputError.single(
+                f"unknown seniority {value!r}; expected 'senior' or 'pari_passu'",
+                field="seniority",
+            ) from None
+
 
 @dataclass(frozen=True)
 class Network:

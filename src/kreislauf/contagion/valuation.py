@@ -247,7 +247,7 @@ def _clear(
 ) -> ClearingResult:
     if not (0.0 <= alpha <= 1.0 and 0.0 <= beta <= 1.0):
         raise InputError.single("alpha and beta must lie in [0, 1]", field="alpha/beta")
-    sen = Seniority(seniority)
+    sen = Seniority.parse(seniority)
     prep = prepare(network, sen)
     s = _shock_vector(network, shock)
     e = network.external_assets - s
@@ -419,7 +419,7 @@ def clear_batch(
     if not np.all(np.isfinite(s)) or np.any(s < 0):
         raise InputError.single("shocks must be finite and non-negative", field="shocks")
     s = np.minimum(s, network.external_assets[None, :])
-    sen = Seniority(seniority)
+    sen = Seniority.parse(seniority)
     prep = prepare(network, sen)
     E = (network.external_assets[None, :] - s).T  # (n, k)
     X = np.repeat(prep.xbar[:, None], s.shape[0], axis=1)
