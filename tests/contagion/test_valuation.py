@@ -99,18 +99,23 @@ def test_pay_fraction_is_exogenous_default():
         eisenberg_noe(net, "senior", pay_fraction={"Z": 0.5})
 
 
-def test_near_closed_ring_fast_path_falls_back_to_exact():
-    # Ring of 2,000 nodes owing the next 1, external debt d = 1e-4 (pari passu), external
-    # assets eps = 5e-5: all default; Picard contracts by 1/(1+d) per step (stalls), the exact
-    # solution is the constant p = eps (1 + d) / d.
+@pytest.mark.parametrize("step", [1, -1])
+def test_near_closed_ring_is_solved_exactly(step):
+    # Ring of 2,000 nodes, each owing its neighbour 1, external debt d = 1e-4 (pari passu),
+    # external assets eps = 5e-5: all default, and the exact clearing vector is the constant
+    # p = eps (1 + d) / d. Jacobi iteration would contract by only 1/(1+d) per step. With
+    # step -1 (node i owes node i-1) each Gauss-Seidel sweep moves information one node
+    # against the sweep order, so the iteration stalls and the solver falls back to the exact
+    # sparse LU solve on the defaulting set; with step +1 a sweep goes round the ring.
     n, d, eps = 2000, 1e-4, 5e-5
     idx = np.arange(n)
     import scipy.sparse as sp
 
-    L = sp.csr_matrix((np.ones(n), (idx, (idx + 1) % n)), shape=(n, n))
+    L = sp.csr_matrix((np.ones(n), (idx, (idx + step) % n)), shape=(n, n))
     net = Network.from_arrays(L, np.full(n, eps), np.full(n, d))
     r = eisenberg_noe(net, "pari_passu")
-    assert r.stats.stalled and r.stats.exact
+    assert r.stats.exact and r.stats.lu_solves >= 1
+    assert r.stats.stalled == (step == -1)
     np.testing.assert_allclose(r.payments, eps * (1 + d) / d, rtol=1e-9)
     assert r.defaulted.all()
 

@@ -24,7 +24,8 @@ practice a handful.
 
 Fast path
 ---------
-Picard iteration ``x <- Phi(x)`` from ``xbar`` (sparse matrix-vector products) decreases
+Picard iteration ``x <- Phi(x)`` from ``xbar`` (Gauss-Seidel sweeps over the sparse
+matrix, a Numba kernel, :func:`kreislauf.contagion.kernels.picard_sweep`) decreases
 monotonically towards the greatest clearing vector and keeps ``Phi(x) <= x``, so the
 exact algorithm can be started from any Picard iterate and still ends at the greatest
 clearing vector. The fast path iterates until the change is below ``atol`` or the
@@ -42,12 +43,16 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from kreislauf.contagion.kernels import picard_sweep
 from kreislauf.contagion.network import Network, Seniority
 from kreislauf.errors import InputError
 
 # Solvency is decided with this relative slack (floating point: a node exactly at the
 # threshold, zero equity, counts as solvent).
 REL_TOL = 1e-10
+# Largest paying set solved by sparse LU when Picard iteration did not stall (see
+# _linear_solve); a performance threshold, not a modelling assumption.
+LU_MAX_NODES = 20_000
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class SolverStats:
     picard_iterations: int
     exact_rounds: int
     lu_solves: int
+    krylov_solves: int
     stalled: bool
     exact: bool
     seconds: float
@@ -69,7 +75,8 @@ class Prepared:
 
     seniority: Seniority
     pit: sp.csr_matrix  # Pi^T: pit[i, j] = share of j's payments that goes to i
-    pi: sp.csr_matrix  # Pi: rows are debtors
+    liabilities: sp.csr_matrix  # L: rows are debtors (Pi = L / den row-wise)
+    den: np.ndarray
     xbar: np.ndarray  # what each node owes the creditors who share its payments
     threshold: np.ndarray  # l + b: total obligations
     b: np.ndarray
@@ -83,19 +90,22 @@ def prepare(network: Network, seniority: Seniority | str) -> Prepared:
     l = network.interbank_liabilities  # noqa: E741
     b = network.external_liabilities
     den = l + b if sen is Seniority.PARI_PASSU else l
-    pi = L.copy().tocsr()
-    pi.data = pi.data / np.repeat(den, np.diff(pi.indptr))  # rows with entries have den > 0
-    pit = pi.T.tocsr()
+    lt = network.liabilities_t  # rows: creditors; columns: debtors
+    # a debtor with entries has den > 0; indices and indptr are shared, not copied
+    pit = sp.csr_matrix((lt.data / den[lt.indices], lt.indices, lt.indptr), shape=lt.shape)
     xbar = den.copy()
     threshold = l + b
     tol = REL_TOL * (threshold + 1.0)
-    return Prepared(sen, pit, pi, xbar, threshold, b, tol)
+    return Prepared(sen, pit, L, den, xbar, threshold, b, tol)
 
 
-def _phi(
+def clearing_map(
     prep: Prepared, e: np.ndarray, x: np.ndarray, alpha: float, beta: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One application of the clearing map; returns (new payments, solvent mask)."""
+    """One application of the clearing map in plain NumPy (reference for the kernel).
+
+    Returns (new payments, solvent mask); ``x`` may hold one scenario per column.
+    """
     inflow = prep.pit @ x
     solvent = e[..., None] if x.ndim == 2 else e
     solvent = (solvent + inflow) >= (_col(prep.threshold, x) - _col(prep.tol, x))
@@ -117,11 +127,13 @@ def _lcp_from_below(
     c: np.ndarray,
     beta: float,
     counter: list[int],
+    prefer_lu: bool = True,
 ) -> tuple[np.ndarray, bool]:
     """Solve ``x_N = max(0, c_N + beta (Pi^T x)_N)`` exactly, others held fixed.
 
     Returns the updated payments and whether every linear solve succeeded.
     """
+    guess = x.copy()  # the caller's payments (a Picard iterate): warm start for Krylov
     x = x.copy()
     x[N] = 0.0
     idx_n = np.flatnonzero(N)
@@ -129,30 +141,53 @@ def _lcp_from_below(
         return x, True
     pit_n = prep.pit[idx_n]  # rows of N
     base = c[idx_n] + beta * (pit_n @ x)  # contributions from nodes outside N (x_N = 0)
+    p_nn = pit_n[:, idx_n].tocsr()  # N-by-N block, sliced once
     tol = prep.tol[idx_n]
     active = base > tol
     ok = True
+    y = np.zeros(idx_n.size)  # payments of N, in N's order
     for _ in range(idx_n.size + 1):
-        a = idx_n[active]
-        if a.size == 0:
+        if not active.any():
             break
-        sub = pit_n[active][:, a]
-        mat = (sp.identity(a.size, format="csc") - beta * sub).tocsc()
-        rhs = base[active]
-        counter[0] += 1
-        try:
-            sol = spla.splu(mat, permc_spec="COLAMD").solve(rhs)
-        except RuntimeError:  # exactly singular: a closed default cycle without resources
-            ok = False
-            sol = _picard_sub(mat, rhs)
-        x[a] = np.maximum(sol, 0.0)
-        r = base + beta * (pit_n[:, a] @ x[a])
-        new_active = r > tol
-        if np.array_equal(new_active, active):
+        sub = p_nn[active][:, active] if not active.all() else p_nn
+        mat = (sp.identity(sub.shape[0], format="csc") - beta * sub).tocsc()
+        sol, ok_step, how = _linear_solve(mat, base[active], guess[idx_n[active]], prefer_lu)
+        counter[0 if how == "lu" else 1] += 1
+        ok &= ok_step
+        y[:] = 0.0
+        y[active] = np.maximum(sol, 0.0)
+        new_active = (base + beta * (p_nn @ y)) > tol
+        if np.array_equal(new_active, active) or not (new_active & ~active).any():
             break
         active = new_active | active
+    x[idx_n] = y
     x[idx_n] = np.minimum(x[idx_n], prep.xbar[idx_n])
     return x, ok
+
+
+def _linear_solve(
+    mat: sp.csc_matrix, rhs: np.ndarray, guess: np.ndarray, prefer_lu: bool
+) -> tuple[np.ndarray, bool, str]:
+    """Solve ``mat y = rhs`` (``mat = I - beta Pi^T`` restricted to the paying set).
+
+    Sparse LU (SuperLU, COLAMD ordering) by default. GMRES, warm-started at the Picard
+    iterate, only for blocks larger than :data:`LU_MAX_NODES` whose average number of
+    links per node inside the block exceeds 2.5 (expander-like: LU fill-in explodes) and
+    only when Picard iteration did not stall (so the block contracts well and Krylov
+    converges fast); its answer is accepted only at a relative residual below 1e-12,
+    otherwise sparse LU after all. Ring- and tree-like blocks always use LU.
+    """
+    size = mat.shape[0]
+    links = (mat.nnz - size) / max(size, 1)
+    if not prefer_lu and size > LU_MAX_NODES and links > 2.5:
+        sol, _info = spla.gmres(mat, rhs, x0=guess, rtol=1e-14, atol=0.0, restart=30, maxiter=50)
+        res = np.linalg.norm(mat @ sol - rhs) / max(np.linalg.norm(rhs), 1e-300)
+        if res < 1e-12:
+            return sol, True, "gmres"
+    try:
+        return spla.splu(mat, permc_spec="COLAMD").solve(rhs), True, "lu"
+    except RuntimeError:  # exactly singular: a closed default cycle without resources
+        return _picard_sub(mat, rhs), False, "picard"
 
 
 def _picard_sub(mat: sp.csc_matrix, rhs: np.ndarray, iters: int = 100_000) -> np.ndarray:
@@ -175,7 +210,8 @@ def solve_exact(
     start: np.ndarray | None = None,
     fixed: np.ndarray | None = None,
     fixed_values: np.ndarray | None = None,
-) -> tuple[np.ndarray, int, int, bool]:
+    prefer_lu: bool = True,
+) -> tuple[np.ndarray, int, list[int], bool]:
     """Greatest clearing vector by fictitious default, from ``start`` (default ``xbar``).
 
     ``start`` must satisfy ``start >= x*`` and ``Phi(start) <= start`` (true for ``xbar``
@@ -183,14 +219,14 @@ def solve_exact(
 
     Returns
     -------
-    x, outer rounds, LU solves, exact
+    x, outer rounds, [LU solves, GMRES solves], exact
     """
     x = (prep.xbar if start is None else start).astype(np.float64, copy=True)
     fixed = np.zeros(x.size, bool) if fixed is None else fixed
     if fixed.any():
         x[fixed] = fixed_values[fixed]
     c = alpha * e - (prep.b if prep.seniority is Seniority.SENIOR else 0.0)
-    counter = [0]
+    counter = [0, 0]
     exact = True
     prev_n: np.ndarray | None = None
     rounds = 0
@@ -201,10 +237,10 @@ def solve_exact(
         if prev_n is not None and np.array_equal(N, prev_n):
             break
         x[solvent & ~fixed] = prep.xbar[solvent & ~fixed]
-        x, ok = _lcp_from_below(prep, N, x, c, beta, counter)
+        x, ok = _lcp_from_below(prep, N, x, c, beta, counter, prefer_lu)
         exact &= ok
         prev_n = N
-    return x, rounds, counter[0], exact
+    return x, rounds, counter, exact
 
 
 def solve(
@@ -218,11 +254,13 @@ def solve(
     max_iter: int = 200,
     atol: float = 1e-9,
     stall_ratio: float = 0.9,
+    settle: int = 2,
 ) -> tuple[np.ndarray, SolverStats]:
     """Greatest clearing vector with the chosen ``method`` (``exact``, ``auto``).
 
-    ``auto``: Picard iteration (at most ``max_iter`` steps, stopping early on
-    convergence or stall), then the exact algorithm from the last iterate.
+    ``auto``: Picard iteration (at most ``max_iter`` steps; stopping early on
+    convergence, on stall, or once the number of defaulted nodes has not changed for
+    ``settle`` steps), then the exact algorithm from the last iterate.
     """
     if method not in ("auto", "exact"):
         raise InputError.single(
@@ -237,21 +275,41 @@ def solve(
     stalled = False
     if method == "auto":
         prev_delta = np.inf
+        prev_def, settled = -1, 0
         scale = atol * max(1.0, float(prep.xbar.max(initial=0.0)))
+        c = alpha * e - (prep.b if prep.seniority is Seniority.SENIOR else 0.0)
+        pit = prep.pit
         for its in range(1, max_iter + 1):
-            x_new, _ = _phi(prep, e, x, alpha, beta)
-            if fixed.any():
-                x_new[fixed] = fixed_values[fixed]
-            delta = float(np.max(x - x_new, initial=0.0))
-            x = np.minimum(x, x_new)  # monotone; guards against rounding upticks
+            delta, n_def = picard_sweep(
+                pit.indptr,
+                pit.indices,
+                pit.data,
+                x,
+                e,
+                c,
+                beta,
+                prep.xbar,
+                prep.threshold,
+                prep.tol,
+                fixed,
+                True,
+            )
             if delta <= scale:
                 break
-            if its > 3 and delta > stall_ratio * prev_delta:
+            if its > 2 and delta > stall_ratio * prev_delta:
                 stalled = True
                 break
+            settled = settled + 1 if n_def == prev_def else 0
+            prev_def = n_def
+            if settled >= settle:
+                break
             prev_delta = delta
-    x, rounds, lus, exact = solve_exact(prep, e, alpha, beta, x, fixed, fixed_values)
-    stats = SolverStats(method, its, rounds, lus, stalled, exact, time.perf_counter() - t0)
+    x, rounds, lus, exact = solve_exact(
+        prep, e, alpha, beta, x, fixed, fixed_values, prefer_lu=(method == "exact" or stalled)
+    )
+    stats = SolverStats(
+        method, its, rounds, lus[0], lus[1], stalled, exact, time.perf_counter() - t0
+    )
     return x, stats
 
 
@@ -287,5 +345,6 @@ def default_rounds(
         idx = np.flatnonzero(new)
         d = x[idx] - cur[idx]
         cur[idx] = x[idx]
-        value += prep.pi[idx].T @ d
+        rows = prep.liabilities[idx]
+        value += rows.T @ (d / prep.den[idx])
     return rounds

@@ -79,6 +79,7 @@ class Network:
     external_liabilities: np.ndarray
     units: str = "USD bn"
     _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    _cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.node_ids)
@@ -103,12 +104,23 @@ class Network:
     @property
     def interbank_liabilities(self) -> np.ndarray:
         """``l_i = sum_j L[i, j]``: what each node owes inside the network."""
-        return np.asarray(self.liabilities.sum(axis=1)).ravel()
+        if "l" not in self._cache:
+            self._cache["l"] = np.asarray(self.liabilities.sum(axis=1)).ravel()
+        return self._cache["l"].copy()  # type: ignore[union-attr]
 
     @property
     def interbank_assets(self) -> np.ndarray:
         """``sum_j L[j, i]``: what each node is owed inside the network."""
-        return np.asarray(self.liabilities.sum(axis=0)).ravel()
+        if "a" not in self._cache:
+            self._cache["a"] = np.asarray(self.liabilities.sum(axis=0)).ravel()
+        return self._cache["a"].copy()  # type: ignore[union-attr]
+
+    @property
+    def liabilities_t(self) -> sp.csr_matrix:
+        """``L.T`` in CSR form (rows: creditors), built once per network."""
+        if "lt" not in self._cache:
+            self._cache["lt"] = self.liabilities.T.tocsr()
+        return self._cache["lt"]  # type: ignore[return-value]
 
     @property
     def equity(self) -> np.ndarray:
@@ -247,14 +259,15 @@ class Network:
         return cls.from_arrays(mat, external_assets, external_liabilities, ids, units)
 
     def with_external_assets(self, external_assets: np.ndarray) -> Network:
-        """A copy with other external assets (same obligations)."""
+        """A copy with other external assets (same obligations, shared matrix caches)."""
         return Network(
             self.node_ids,
             self.liabilities,
             np.asarray(external_assets, dtype=np.float64),
             self.external_liabilities,
             self.units,
-            dict(self._index),
+            self._index,
+            self._cache,
         )
 
 

@@ -167,6 +167,7 @@ class ClearingResult(Result):
             "picard_iterations": self.stats.picard_iterations,
             "exact_rounds": self.stats.exact_rounds,
             "lu_solves": self.stats.lu_solves,
+            "krylov_solves": self.stats.krylov_solves,
             "seconds": round(self.stats.seconds, 4),
         }
 
