@@ -91,6 +91,7 @@ def furfine(
     initial: np.ndarray | list[int],
     lgd: float,
     node_ids: tuple[str, ...] | list[str] | None = None,
+    initial_losses: np.ndarray | None = None,
 ) -> FurfineResult:
     """Run the sequential default cascade.
 
@@ -105,6 +106,9 @@ def furfine(
     lgd : float
         Loss given default, in [0, 1] (an assumption of the analyst; Furfine 2003 uses
         0.4 and 0.95 as cases).
+    initial_losses : ndarray, optional
+        Losses every node has already taken before the cascade (a direct shock). A node
+        defaults when its accumulated losses are positive and reach its capital.
     """
     if not 0.0 <= lgd <= 1.0:
         raise InputError.single(f"loss given default must lie in [0, 1], got {lgd}", field="lgd")
@@ -122,13 +126,15 @@ def furfine(
     A_csc = A.tocsc()
     rounds = np.full(n, -1, dtype=np.int64)
     rounds[start] = 0
-    losses = np.zeros(n)
-    new = start
+    losses = np.zeros(n) if initial_losses is None else np.asarray(initial_losses, float).copy()
+    first = (rounds < 0) & (losses > 0) & (losses >= K)
+    rounds[first] = 0
+    new = start | first
     k = 0
     while new.any():
         k += 1
         losses += lgd * np.asarray(A_csc[:, np.flatnonzero(new)].sum(axis=1)).ravel()
-        new = (rounds < 0) & (losses >= K)
+        new = (rounds < 0) & (losses > 0) & (losses >= K)
         rounds[new] = k
     ids = tuple(str(i) for i in (node_ids if node_ids is not None else range(n)))
     return FurfineResult(ids, K, losses, rounds, lgd)
