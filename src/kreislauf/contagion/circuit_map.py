@@ -73,6 +73,8 @@ class MappingAssumptions:
         lands on the sellers).
     chip_holding_statuses : tuple of str
         Statuses of chip and memory purchases counted as chips held (at cost) by the buyer.
+        Default: ``completed`` (delivered). Adding ``definitive`` also marks down chips
+        contracted but not yet delivered (the buyer is committed to the old price).
     """
 
     horizon_years: float = 1.0
@@ -85,7 +87,7 @@ class MappingAssumptions:
     stakes_from_investments: bool = True
     backstop_trigger_share: float = 1.0
     demand_pass_through: float = 1.0
-    chip_holding_statuses: tuple[str, ...] = ("completed", "definitive")
+    chip_holding_statuses: tuple[str, ...] = ("completed",)
 
     def __post_init__(self) -> None:
         checks = [

@@ -259,7 +259,8 @@ def _run_clearing(
     stake_loss = np.zeros(n)
     claims = np.zeros(len(s.backstops))
     alpha, beta = (opt.alpha, opt.beta) if opt.model == "rv" else (1.0, 1.0)
-    for it in range(1, max_iter + 1):
+    it = 0
+    for it in range(1, max_iter + 1):  # noqa: B007 (reported as iterations)
         L = s.Ls
         if len(claims) and claims.any():
             g = s.backstops[:, 0].astype(int)
