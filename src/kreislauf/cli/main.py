@@ -22,6 +22,7 @@ SUBCOMMANDS: list[tuple[str, str, str, str]] = [
     ("report", "app", "report", "Write the HTML (or PDF) report of everything kreislauf computes."),
     ("memory", "app", "memory", "Scarcity: the DRAM market under oligopoly and hoarding."),
     ("serve", "app", "serve", "Serve the web dashboard and its JSON API on 127.0.0.1."),
+    ("stress", "app", "stress", "Stress-test the AI circuit: clearing, DebtRank, fire sales."),
 ]
 
 app = typer.Typer(
