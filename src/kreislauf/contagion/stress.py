@@ -126,6 +126,7 @@ class Setup:
     backstops: np.ndarray  # guarantor, beneficiary, cap
     named: int | None
     backstop_share: float
+    absorbing: np.ndarray  # sectors: end holders that absorb in both bounds
 
 
 def _matrix(frame: pd.DataFrame, pos: dict[str, int], col: str, n: int) -> sp.csr_matrix:
@@ -138,8 +139,17 @@ def _matrix(frame: pd.DataFrame, pos: dict[str, int], col: str, n: int) -> sp.cs
     return m
 
 
-def build_setup(cmap: CircuitMap, balance_sheets: pd.DataFrame, scenario: Scenario) -> Setup:
-    """Obligations before and after the scenario, holdings, balance sheets, checks."""
+def build_setup(
+    cmap: CircuitMap,
+    balance_sheets: pd.DataFrame,
+    scenario: Scenario,
+    kinds: dict[str, str] | None = None,
+) -> Setup:
+    """Obligations before and after the scenario, holdings, balance sheets, checks.
+
+    Nodes of kind ``sector`` (aggregates of investors, lenders, households) are end holders:
+    they absorb their losses in both bounds.
+    """
     ids = cmap.nodes
     pos = {k: i for i, k in enumerate(ids)}
     n = len(ids)
@@ -229,6 +239,7 @@ def build_setup(cmap: CircuitMap, balance_sheets: pd.DataFrame, scenario: Scenar
         backstops,
         named,
         cmap.assumptions.backstop_trigger_share,
+        np.array([(kinds or {}).get(k) == "sector" for k in ids], dtype=bool),
     )
 
 
@@ -239,14 +250,16 @@ def _bound_arrays(s: Setup, bound: str) -> tuple[np.ndarray, np.ndarray, np.ndar
     b = s.ext_liab.copy()
     eq = s.equity.copy()
     unk = ~s.known
-    if bound == "lower":  # fixed at full payment: only the positions matter
-        e[unk] = s.out0[unk] + other[unk]
-        b[unk] = 0.0
-        eq[unk] = np.nan
-    else:  # zero buffer: equity exactly 0
-        e[unk] = np.maximum(0.0, s.out0[unk] - s.in0[unk]) + other[unk]
-        b[unk] = np.maximum(0.0, s.in0[unk] - s.out0[unk]) + other[unk]
-        eq[unk] = 0.0
+    absorb = unk & s.absorbing if bound == "upper" else unk
+    zero = unk & ~absorb
+    # absorbing nodes are held at full payment: only their positions matter
+    e[absorb] = s.out0[absorb] + other[absorb]
+    b[absorb] = 0.0
+    eq[absorb] = np.nan
+    # zero buffer: equity exactly 0
+    e[zero] = np.maximum(0.0, s.out0[zero] - s.in0[zero]) + other[zero]
+    b[zero] = np.maximum(0.0, s.in0[zero] - s.out0[zero]) + other[zero]
+    eq[zero] = 0.0
     return np.maximum(e, 0.0), b, eq
 
 
@@ -267,9 +280,8 @@ def _run_clearing(
             ben = s.backstops[:, 1].astype(int)
             L = (L + sp.csr_matrix((claims, (g, ben)), shape=(n, n))).tocsr()
         net = Network(s.ids, L.tocsr(), e, b)
-        pay: dict[str, float] = {}
-        if bound == "lower":
-            pay = {s.ids[i]: 1.0 for i in np.flatnonzero(~s.known)}
+        absorb = ~s.known if bound == "lower" else (~s.known & s.absorbing)
+        pay: dict[str, float] = {s.ids[i]: 1.0 for i in np.flatnonzero(absorb)}
         if s.named is not None:
             pay[s.ids[s.named]] = sc.pay_fraction
         shock = np.minimum(base_shock + stake_loss, e)
@@ -285,7 +297,8 @@ def _run_clearing(
         known_pos = s.known & (eq > 0)
         frac[known_pos] = np.clip(loss[known_pos] / eq[known_pos], 0.0, 1.0)
         if bound == "upper":
-            frac[~s.known] = (loss[~s.known] > TOL).astype(float)
+            zero = ~s.known & ~s.absorbing
+            frac[zero] = (loss[zero] > TOL).astype(float)
         frac[r.defaulted] = 1.0
         if s.named is not None:
             frac[s.named] = 1.0
@@ -354,7 +367,7 @@ def stress_test(
         Display name and entity kind per node id (from the atlas).
     """
     opt = options or StressOptions()
-    s = build_setup(cmap, balance_sheets, scenario)
+    s = build_setup(cmap, balance_sheets, scenario, kinds)
     extra: dict = {}
     if opt.model in ("en", "rv"):
         lower = _run_clearing(s, scenario, opt, "lower")

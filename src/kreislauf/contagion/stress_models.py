@@ -41,6 +41,7 @@ def _exposures(s: Setup, sc: Scenario):
 def _bound_equity(s: Setup, bound: str) -> np.ndarray:
     eq = s.equity.copy()
     eq[~s.known] = UNLIMITED if bound == "lower" else 0.0
+    eq[~s.known & s.absorbing] = UNLIMITED  # sectors are end holders in both bounds
     return eq
 
 

@@ -25,7 +25,14 @@ if TYPE_CHECKING:
 
     from kreislauf.contagion.circuit_map import CircuitMap
 
-OUTCOMES = ("defaults (scenario)", "defaults", "survives", "unresolved", "unaffected")
+OUTCOMES = (
+    "defaults (scenario)",
+    "defaults",
+    "survives",
+    "unresolved",
+    "unaffected",
+    "loss reaches sector",
+)
 
 
 @dataclass
@@ -95,6 +102,9 @@ class StressResult(Result):
             if self.named == i:
                 out.append(OUTCOMES[0])
                 why.append("defaults by assumption of the scenario")
+            elif self.kinds[i] == "sector" and touched:
+                out.append("loss reaches sector")
+                why.append("an aggregate of investors, lenders or households: the end holder")
             elif not self.known[i] and touched:
                 out.append("unresolved")
                 why.append(
@@ -185,7 +195,8 @@ class StressResult(Result):
             rows.append({"holder": who, "realised_usd_bn": lo_v, "exposure_usd_bn": up_v})
         rows.append(
             {
-                "holder": "external creditors of the nodes",
+                "holder": "creditors outside the network (exposure bound: including those of "
+                "nodes assumed to have no buffer)",
                 "realised_usd_bn": float(self.lower.external_creditor_loss.sum()),
                 "exposure_usd_bn": float(self.upper.external_creditor_loss.sum()),
             }
