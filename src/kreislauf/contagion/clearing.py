@@ -92,7 +92,7 @@ def prepare(network: Network, seniority: Seniority | str) -> Prepared:
     den = l + b if sen is Seniority.PARI_PASSU else l
     lt = network.liabilities_t  # rows: creditors; columns: debtors
     # a debtor with entries has den > 0; indices and indptr are shared, not copied
-    pit = sp.csr_matrix((lt.data / den[lt.indices], lt.indices, lt.indptr), shape=lt.shape)
+    pit = sp.csr_matrix((lt.data / den.take(lt.indices), lt.indices, lt.indptr), shape=lt.shape)
     xbar = den.copy()
     threshold = l + b
     tol = REL_TOL * (threshold + 1.0)
@@ -328,23 +328,25 @@ def default_rounds(
     exist).
     """
     rounds = np.full(x.size, -1, dtype=np.int64)
+    rounds[fixed & defaulted] = 0
+    idx = np.flatnonzero(defaulted & ~fixed)
+    if idx.size == 0:
+        return rounds
     cur = prep.xbar.copy()
-    exo = fixed & defaulted
-    rounds[exo] = 0
     cur[fixed] = x[fixed]
-    value = e + prep.pit @ cur
-    pending = defaulted & ~fixed
+    p_d = prep.pit[idx]  # rows of the nodes that default
+    value = e[idx] + p_d @ cur  # everyone else pays in full (or its fixed payment)
+    p_dd = p_d[:, idx].tocsc()  # how the defaulters' payments reach each other
+    thr = prep.threshold[idx] - prep.tol[idx]
+    pending = np.ones(idx.size, dtype=bool)
     k = 0
     while pending.any():
         k += 1
-        new = pending & (value < prep.threshold - prep.tol)
+        new = pending & (value < thr)
         if not new.any():  # numerical corner: assign the rest to this round
             new = pending
-        rounds[new] = k
+        rounds[idx[new]] = k
         pending &= ~new
-        idx = np.flatnonzero(new)
-        d = x[idx] - cur[idx]
-        cur[idx] = x[idx]
-        rows = prep.liabilities[idx]
-        value += rows.T @ (d / prep.den[idx])
+        loc = np.flatnonzero(new)
+        value += p_dd[:, loc] @ (x[idx[loc]] - prep.xbar[idx[loc]])
     return rounds
