@@ -48,3 +48,17 @@ def chromium_path() -> str:
         return found
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     raise AssertionError("unreachable")
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where browser tests save screenshots.
+
+    A test run must not modify tracked files, so screenshots go to a temporary folder
+    unless ``KREISLAUF_SCREENSHOTS`` names one (``KREISLAUF_SCREENSHOTS=docs/img pytest -m
+    browser`` refreshes the README's pictures).
+    """
+    target = os.environ.get("KREISLAUF_SCREENSHOTS")
+    path = Path(target).resolve() if target else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -14,10 +14,8 @@ pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 from kreislauf.report.pdf import CHROMIUM_ARGS as ARGS  # noqa: E402
 
-DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 
-
-def test_network_view_in_chromium(tmp_path: Path, chromium_path: str) -> None:
+def test_network_view_in_chromium(tmp_path: Path, chromium_path: str, screenshot_dir: Path) -> None:
     atlas = load_atlas()
     result = analyse(atlas.relations, atlas.entities)
     html = tmp_path / "net.html"
@@ -37,8 +35,7 @@ def test_network_view_in_chromium(tmp_path: Path, chromium_path: str) -> None:
         )
         # Rendered SVG: one marker per entity in the scatter layer.
         drawn = page.locator("g.scatterlayer .trace").count()
-        DOCS_IMG.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(DOCS_IMG / "circuit-network.png"))
+        page.screenshot(path=str(screenshot_dir / "circuit-network.png"))
         browser.close()
     ids = set(result.centrality["entity"])
     assert set(names) == ids

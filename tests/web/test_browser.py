@@ -10,7 +10,6 @@ import pytest
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
-DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 from kreislauf.report.pdf import CHROMIUM_ARGS as ARGS  # noqa: E402
 
 
@@ -33,12 +32,13 @@ def page(chromium_path: str, live_server: str) -> Iterator[object]:
         browser.close()
 
 
-def _screenshot(page, name: str) -> None:
-    DOCS_IMG.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS_IMG / f"dashboard-{name}.png"))
+def _screenshot(page, folder: Path, name: str) -> None:
+    page.screenshot(path=str(folder / f"dashboard-{name}.png"))
 
 
-def test_scarcity_page_runs_a_scenario_and_the_chart_changes(page, live_server: str) -> None:
+def test_scarcity_page_runs_a_scenario_and_the_chart_changes(
+    page, live_server: str, screenshot_dir: Path
+) -> None:
     page.goto(f"{live_server}/scarcity")
     page.wait_for_function("document.getElementById('peak').textContent.endsWith('x')")
     first = page.inner_text("#peak")
@@ -51,7 +51,7 @@ def test_scarcity_page_runs_a_scenario_and_the_chart_changes(page, live_server: 
     mine = page.evaluate("document.getElementById('chart').data.find(t => t.name === 'your run').y")
     assert max(mine) / 80 == pytest.approx(float(second.rstrip("x")), abs=0.01)
     assert page.evaluate("document.getElementById('chart').data.length") == traces_before
-    _screenshot(page, "scarcity")
+    _screenshot(page, screenshot_dir, "scarcity")
     assert page.external_requests == []
 
 
@@ -65,7 +65,7 @@ def test_scarcity_sweep_shows_progress_and_cancels(page, live_server: str) -> No
     assert page.evaluate("document.getElementById('progress').value") < 1
 
 
-def test_network_page_filters_by_evidence(page, live_server: str) -> None:
+def test_network_page_filters_by_evidence(page, live_server: str, screenshot_dir: Path) -> None:
     page.goto(f"{live_server}/network")
     page.wait_for_function("document.getElementById('n-cycles').textContent !== '…'")
     all_cycles = int(page.inner_text("#n-cycles"))
@@ -73,14 +73,14 @@ def test_network_page_filters_by_evidence(page, live_server: str) -> None:
         "document.getElementById('network').data.find(t => t.name === 'entities').text"
     )
     assert {"nvidia", "openai", "oracle"} <= set(names)
-    _screenshot(page, "network")
+    _screenshot(page, screenshot_dir, "network")
     page.check("#verified")
     page.wait_for_function(f"document.getElementById('n-cycles').textContent !== '{all_cycles}'")
     assert int(page.inner_text("#n-cycles")) < all_cycles
     assert page.external_requests == []
 
 
-def test_claims_page_filters_by_verdict(page, live_server: str) -> None:
+def test_claims_page_filters_by_verdict(page, live_server: str, screenshot_dir: Path) -> None:
     page.goto(f"{live_server}/claims?lang=de")
     page.wait_for_function("document.querySelectorAll('#claims tbody tr').length > 0")
     total = page.locator("#claims tbody tr").count()
@@ -92,10 +92,10 @@ def test_claims_page_filters_by_verdict(page, live_server: str) -> None:
         "#claims tbody tr", "rows => rows.map(r => r.dataset.verdict)"
     )
     assert verdicts and set(verdicts) == {"contradicted"}
-    _screenshot(page, "claims")
+    _screenshot(page, screenshot_dir, "claims")
 
 
-def test_atlas_page_filter(page, live_server: str) -> None:
+def test_atlas_page_filter(page, live_server: str, screenshot_dir: Path) -> None:
     page.goto(f"{live_server}/atlas")
     page.wait_for_function("document.querySelectorAll('#relations tbody tr').length > 0")
     total = int(page.inner_text("#count"))
@@ -103,4 +103,4 @@ def test_atlas_page_filter(page, live_server: str) -> None:
     page.wait_for_function(f"document.getElementById('count').textContent !== '{total}'")
     ids = page.eval_on_selector_all("#relations tbody tr", "rows => rows.map(r => r.dataset.id)")
     assert 0 < len(ids) < total and "R004" in ids
-    _screenshot(page, "atlas")
+    _screenshot(page, screenshot_dir, "atlas")
