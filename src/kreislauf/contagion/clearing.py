@@ -84,8 +84,20 @@ class Prepared:
 
 
 def prepare(network: Network, seniority: Seniority | str) -> Prepared:
-    """Relative-liability matrices for ``network`` under ``seniority``."""
+    """Relative-liability matrices for ``network`` under ``seniority``.
+
+    Built once per network and convention and kept in the network's cache (they depend on
+    the obligations and external liabilities only, never on external assets or shocks);
+    the arrays are read-only.
+    """
     sen = Seniority.parse(seniority)
+    key = f"prepared:{sen.value}"
+    if key not in network._cache:
+        network._cache[key] = _prepare(network, sen)
+    return network._cache[key]  # type: ignore[return-value]
+
+
+def _prepare(network: Network, sen: Seniority) -> Prepared:
     L = network.liabilities
     l = network.interbank_liabilities  # noqa: E741
     b = network.external_liabilities
@@ -96,6 +108,9 @@ def prepare(network: Network, seniority: Seniority | str) -> Prepared:
     xbar = den.copy()
     threshold = l + b
     tol = REL_TOL * (threshold + 1.0)
+    b = b.copy()
+    for arr in (den, xbar, threshold, b, tol):
+        arr.setflags(write=False)
     return Prepared(sen, pit, L, den, xbar, threshold, b, tol)
 
 
