@@ -1,0 +1,137 @@
+"""Gathering the market data the bubble diagnostics use: a data directory or the store.
+
+This is the I/O edge of the package: the engines (:mod:`~kreislauf.bubble.valuation`,
+:mod:`~kreislauf.bubble.concentration`, :mod:`~kreislauf.bubble.capex`, PSY, LPPLS) take the
+frames held by :class:`MarketData`. Files are found and validated by :mod:`kreislauf.data`;
+the store holds what ``kreislauf data load`` and ``kreislauf data fetch`` cached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kreislauf.errors import InputError
+
+FAMILIES_USED = (
+    "shiller",
+    "fundamentals",
+    "concentration",
+    "constituents",
+    "ai_stocks",
+    "sp500",
+    "nasdaq100",
+    "nasdaq_composite",
+    "sox",
+    "btc",
+)
+PRICE_FAMILIES = ("ai_stocks", "sp500", "nasdaq100", "nasdaq_composite", "sox", "btc")
+
+
+@dataclass
+class MarketData:
+    """The frames found, by family (missing families are absent), and their sources."""
+
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    origin: str = ""
+
+    def get(self, family: str) -> pd.DataFrame | None:
+        """A family's frame, or ``None``."""
+        return self.frames.get(family)
+
+    def source(self, *families: str) -> tuple[str, ...]:
+        """Sources of the named families."""
+        return tuple(s for f in families for s in self.sources.get(f, ()))
+
+    @property
+    def empty(self) -> bool:
+        """True if nothing was found."""
+        return not self.frames
+
+    def prices(self) -> pd.DataFrame:
+        """Every price series found, long: ``date, symbol, close, family``."""
+        parts = [
+            self.frames[f][["date", "symbol", "close"]].assign(family=f)
+            for f in (*PRICE_FAMILIES, "fetched_prices")
+            if f in self.frames
+        ]
+        if not parts:
+            return pd.DataFrame(columns=["date", "symbol", "close", "family"])
+        return pd.concat(parts, ignore_index=True)
+
+    def series(self, symbol: str) -> pd.Series:
+        """One closing-price series by symbol (``NVDA``, ``^GSPC``, ``BTC-USD``), date-indexed.
+
+        Where several families carry the symbol, the first in :data:`PRICE_FAMILIES` order is
+        used. InputError names the symbols available.
+        """
+        p = self.prices()
+        sel = p[p["symbol"] == symbol]
+        if sel.empty:
+            raise InputError.single(
+                f"no price series {symbol!r}; available: {sorted(p['symbol'].unique())}",
+                field="--series",
+            )
+        fam = sel["family"].iloc[0]
+        sel = sel[sel["family"] == fam]
+        s = pd.Series(
+            sel["close"].to_numpy(float), index=pd.DatetimeIndex(sel["date"]), name=symbol
+        )
+        return s.sort_index()
+
+
+def load_market_data(
+    data_dir: Path | None = None,
+    store_path: Path | None = None,
+    families: tuple[str, ...] = FAMILIES_USED,
+) -> MarketData:
+    """Load the families found in ``data_dir`` (preferred) or cached in an existing store.
+
+    Parameters
+    ----------
+    data_dir : Path, optional
+        A data directory (``--data-dir``); InputError if it does not exist.
+    store_path : Path, optional
+        A DuckDB store; read only if the file exists (it is never created here).
+    families : tuple of str
+        Families to look for.
+
+    Returns
+    -------
+    MarketData
+        Empty when neither is given or nothing is found.
+    """
+    out = MarketData()
+    if data_dir is not None:
+        from kreislauf.data.directory import BY_NAME, discover
+
+        found = discover(Path(data_dir))
+        for fam in families:
+            paths = found.get(fam, [])
+            if not paths:
+                continue
+            sets = [BY_NAME[fam].load(p) for p in paths]
+            out.frames[fam] = pd.concat([s.frame for s in sets], ignore_index=True)
+            out.sources[fam] = tuple(s.source for s in sets)
+        out.origin = str(data_dir)
+        return out
+    if store_path is not None and Path(store_path).is_file():
+        from kreislauf.store import Store
+
+        with Store(store_path) as st:
+            tables = set(st.tables())
+            prov = st.provenance().set_index("table_name")["source"].to_dict()
+            for fam in (*families, "fetched_prices"):
+                name = fam if fam == "fetched_prices" else f"data_{fam}"
+                if name in tables:
+                    frame = st.read_table(name)
+                    for col in ("date", "period_end", "snapshot_date"):
+                        if col in frame:
+                            frame[col] = pd.to_datetime(frame[col])
+                    out.frames[fam] = frame
+                    out.sources[fam] = (f"store {store_path}: {name} (from {prov.get(name, '?')})",)
+        out.origin = f"store {store_path}"
+    return out
