@@ -99,3 +99,38 @@ def test_missing_columns_and_files(tmp_path):
     (tmp_path / "x.xlsx").write_text("")
     with pytest.raises(InputError, match="suffix"):
         read_network(tmp_path / "x.xlsx", n)
+
+
+def test_parquet_nan_and_infinity_named(tmp_path):
+    pd.DataFrame(
+        {"debtor": ["A", "B"], "creditor": ["B", "A"], "amount": [1.0, np.nan]}
+    ).to_parquet(tmp_path / "e.parquet")
+    pd.DataFrame(
+        {"id": ["A", "B"], "external_assets": [np.inf, 1.0], "external_liabilities": [0.0, 0.0]}
+    ).to_parquet(tmp_path / "n.parquet")
+    with pytest.raises(InputError) as info:
+        read_network(tmp_path / "e.parquet", tmp_path / "n.parquet")
+    where = {(p.row, p.field) for p in info.value.problems}
+    assert {(2, "amount"), (1, "external_assets")} <= where
+
+
+def test_seniority_column(tmp_path):
+    from kreislauf.contagion.loaders import read_network_and_convention
+
+    e, n = write(
+        tmp_path,
+        GOOD_EDGES,
+        GOOD_NODES.replace("\n", ",senior\n").replace(
+            "external_liabilities,senior", "external_liabilities,seniority"
+        ),
+    )
+    net, stated = read_network_and_convention(e, n)
+    assert stated == "senior" and net.n == 3
+    with pytest.raises(InputError, match="does not fit the stated convention"):
+        read_network(e, n, seniority="pari_passu")
+    n.write_text(
+        "id,external_assets,external_liabilities,seniority\nA,4,0,junior\nB,3,1,\nC,0,0,\n"
+    )
+    with pytest.raises(InputError) as info:
+        read_network(e, n)
+    assert (info.value.problems[0].row, info.value.problems[0].field) == (1, "seniority")

@@ -10,6 +10,17 @@ Two inputs:
 
 Percentages (``--demand-drop``, ``--chip-price-shock``, ``--asset-shock``) are in percent:
 ``--demand-drop 20`` means AI demand falls by 20 %. ``--pay-fraction`` is a share (0.25).
+
+Every assumption of the atlas mapping (:class:`~kreislauf.contagion.circuit_map.MappingAssumptions`)
+can be changed with ``--assume FIELD=VALUE`` (repeatable; tuples comma-separated, e.g.
+``--assume sales_statuses=definitive,reported,loi --assume up_to_haircut=0.5``).
+
+``--shocks FILE`` (with ``--network``) solves many scenarios together: a table with columns
+``scenario, node, shock`` (loss of external assets in the network's units).
+
+Seniority: ``--seniority`` names the convention. A node table may state its own (column
+``seniority``); a conflict between the two, or a table that mixes conventions, exits 2. When
+neither states one, ``pari_passu`` is used, and every output names the convention used.
 """
 
 from __future__ import annotations
@@ -25,16 +36,64 @@ app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
 MODEL_HELP = "en (Eisenberg-Noe), rv (Rogers-Veraart), debtrank, furfine or firesale."
 
 
+def _assumptions(horizon, term, assume: list[str]):
+    """MappingAssumptions from the shorthand options and ``--assume FIELD=VALUE`` pairs."""
+    import dataclasses
+
+    from kreislauf.contagion.circuit_map import MappingAssumptions
+    from kreislauf.errors import InputError, Problem
+
+    defaults = MappingAssumptions()
+    values: dict = {"horizon_years": horizon, "default_term_years": term}
+    problems = []
+    known = {f.name for f in dataclasses.fields(MappingAssumptions)}
+    for k, item in enumerate(assume, start=1):
+        key, sep, raw = item.partition("=")
+        key, raw = key.strip(), raw.strip()
+        if not sep or key not in known:
+            problems.append(
+                Problem(
+                    f"expected FIELD=VALUE with FIELD one of {', '.join(sorted(known))}; "
+                    f"got {item!r}",
+                    None,
+                    k,
+                    "--assume",
+                )
+            )
+            continue
+        current = getattr(defaults, key)
+        try:
+            if isinstance(current, tuple):
+                values[key] = tuple(x.strip() for x in raw.split(",") if x.strip())
+            elif isinstance(current, bool):
+                if raw.lower() not in ("true", "false"):
+                    raise ValueError(raw)
+                values[key] = raw.lower() == "true"
+            elif key == "default_term_years":
+                values[key] = None if raw.lower() in ("none", "median") else float(raw)
+            elif isinstance(current, float):
+                values[key] = float(raw)
+            else:
+                values[key] = raw
+        except ValueError:
+            problems.append(
+                Problem(f"cannot read {raw!r} as a value of {key}", None, k, "--assume")
+            )
+    if problems:
+        raise InputError(problems)
+    return MappingAssumptions(**values)
+
+
 def _atlas_run(
-    atlas, balance_sheets, default, pay_fraction, demand_drop, chip_shock, options, horizon, term
+    atlas, balance_sheets, default, pay_fraction, demand_drop, chip_shock, options, assumptions
 ):
     from kreislauf.atlas import load_atlas
     from kreislauf.contagion.balance_sheets import load_balance_sheets
-    from kreislauf.contagion.circuit_map import MappingAssumptions, map_atlas
+    from kreislauf.contagion.circuit_map import map_atlas
     from kreislauf.contagion.stress import Scenario, stress_test
 
     a = load_atlas(atlas)
-    cmap = map_atlas(a, MappingAssumptions(horizon_years=horizon, default_term_years=term))
+    cmap = map_atlas(a, assumptions)
     bs = load_balance_sheets(balance_sheets, cmap.nodes)
     scenario = Scenario(default, pay_fraction, demand_drop / 100.0, chip_shock / 100.0)
     names = dict(zip(a.entities["id"], a.entities["name"], strict=True))
@@ -43,17 +102,40 @@ def _atlas_run(
 
 
 def _network_run(
-    edges, nodes, default, pay_fraction, asset_shock, model, seniority, alpha, beta, lgd, dr_method
+    edges,
+    nodes,
+    default,
+    pay_fraction,
+    asset_shock,
+    model,
+    seniority,
+    alpha,
+    beta,
+    lgd,
+    dr_method,
+    shocks_file=None,
 ):
     import numpy as np
 
     from kreislauf.contagion.debtrank import network_debtrank
     from kreislauf.contagion.furfine import furfine
-    from kreislauf.contagion.loaders import read_network
-    from kreislauf.contagion.valuation import eisenberg_noe, rogers_veraart
+    from kreislauf.contagion.loaders import read_network_and_convention, read_shocks
+    from kreislauf.contagion.network import Seniority
+    from kreislauf.contagion.valuation import clear_batch, eisenberg_noe, rogers_veraart
     from kreislauf.errors import InputError
 
-    net = read_network(edges, nodes)
+    net, stated = read_network_and_convention(edges, nodes, seniority=seniority)
+    seniority = seniority or stated or Seniority.PARI_PASSU
+    if shocks_file is not None:
+        if model not in ("en", "rv") or default or asset_shock:
+            raise InputError.single(
+                "--shocks runs batched clearing (--model en or rv) and replaces --default and "
+                "--asset-shock",
+                field="--shocks",
+            )
+        labels, batch = read_shocks(shocks_file, net)
+        a, b = (alpha, beta) if model == "rv" else (1.0, 1.0)
+        return clear_batch(net, batch, seniority, a, b, labels=labels)
     shock = asset_shock / 100.0 * net.external_assets
     pay = {default: pay_fraction} if default else None
     if default:
@@ -109,10 +191,21 @@ def stress(
         help="--network only: every node loses this many percent of its external assets.",
     ),
     model: str = typer.Option("en", "--model", help=MODEL_HELP),
-    seniority: str = typer.Option(
-        "pari_passu",
+    seniority: str | None = typer.Option(
+        None,
         "--seniority",
-        help="External debt 'senior' to or 'pari_passu' with network obligations (EN/RV).",
+        help="External debt 'senior' to or 'pari_passu' with network obligations (EN/RV); "
+        "default: the node table's stated convention, else pari_passu.",
+    ),
+    shocks: Path | None = typer.Option(
+        None,
+        "--shocks",
+        help="--network only: batched scenarios (columns scenario, node, shock), solved together.",
+    ),
+    assume: list[str] = typer.Option(
+        [],
+        "--assume",
+        help="Atlas: change a mapping assumption, FIELD=VALUE (repeatable; see docs/contagion.md).",
     ),
     alpha: float = typer.Option(
         1.0, "--alpha", min=0.0, max=1.0, help="RV: recovery on external assets of defaulted nodes."
@@ -152,19 +245,19 @@ def stress(
         from kreislauf.contagion.stress import StressOptions
         from kreislauf.errors import InputError
 
-        sen = Seniority.parse(seniority)
+        sen = None if seniority is None else Seniority.parse(seniority)
         if (network is None) != (nodes is None):
             raise InputError.single("--network and --nodes go together", field="--network")
         if network is not None:
-            if demand_drop or chip_price_shock or atlas or balance_sheets:
+            if demand_drop or chip_price_shock or atlas or balance_sheets or assume:
                 raise InputError.single(
-                    "--demand-drop, --chip-price-shock, --atlas and --balance-sheets apply to "
-                    "the atlas, not to --network",
+                    "--demand-drop, --chip-price-shock, --atlas, --balance-sheets and --assume "
+                    "apply to the atlas, not to --network",
                     field="--network",
                 )
             if model not in ("en", "rv", "debtrank", "furfine", "firesale"):
                 raise InputError.single(f"unknown model {model!r}", field="--model")
-            if not default and not asset_shock and model in ("en", "rv", "furfine"):
+            if not default and not asset_shock and not shocks and model in ("en", "rv", "furfine"):
                 raise InputError.single(
                     "name --default NODE or an --asset-shock", field="--default"
                 )
@@ -180,14 +273,17 @@ def stress(
                 beta,
                 lgd,
                 debtrank_method,
+                shocks,
             )
             emit(result, as_json=as_json, out=out, title=f"stress ({model}, network)")
             return
-        if asset_shock:
+        if asset_shock or shocks:
             raise InputError.single(
-                "--asset-shock applies to --network only", field="--asset-shock"
+                "--asset-shock and --shocks apply to --network only", field="--asset-shock"
             )
-        options = StressOptions(model, sen, alpha, beta, lgd, debtrank_method, price_impact)
+        options = StressOptions(
+            model, sen or Seniority.PARI_PASSU, alpha, beta, lgd, debtrank_method, price_impact
+        )
         result = _atlas_run(
             atlas,
             balance_sheets,
@@ -196,8 +292,7 @@ def stress(
             demand_drop,
             chip_price_shock,
             options,
-            horizon,
-            term,
+            _assumptions(horizon, term, assume),
         )
 
         def render(con) -> None:

@@ -9,6 +9,12 @@ the balance-sheet identity ``equity = external_assets + owed by others - owes ot
 external_liabilities``; when all three are given they must satisfy it (this is the
 convention the engines assume; a table that breaks it is rejected).
 
+An optional node-table column ``seniority`` states the convention the balance sheets were
+drawn up under (``senior`` or ``pari_passu``, see :class:`~kreislauf.contagion.network.Seniority`).
+The engines apply one convention to every node, so the column must hold one value throughout
+(empty cells allowed); a table that mixes conventions, or states one that differs from the
+convention asked for, is rejected -- conventions are never mixed silently.
+
 Every problem names the file, the data row (1 = first row after the header) and the field.
 """
 
@@ -19,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kreislauf.contagion.network import IDENTITY_RTOL, Network
+from kreislauf.contagion.network import IDENTITY_RTOL, Network, Seniority
 from kreislauf.errors import InputError, Problem
 
 EDGE_COLUMNS = ("debtor", "creditor", "amount")
@@ -181,8 +187,145 @@ def _check_derived(arr: np.ndarray, col: str, file: str, problems: list[Problem]
     np.maximum(arr, 0.0, out=arr)
 
 
-def read_network(edges_path: str | Path, nodes_path: str | Path, units: str = "USD bn") -> Network:
-    """Read and validate a network from two CSV/Parquet files."""
+def stated_seniority(
+    nodes: pd.DataFrame,
+    nodes_file: str = "nodes",
+    requested: Seniority | str | None = None,
+) -> Seniority | None:
+    """The convention a node table states in its ``seniority`` column (``None``: not stated).
+
+    Raises
+    ------
+    InputError
+        An unknown value, a table that mixes conventions, or a stated convention that
+        differs from ``requested`` (each naming the file, row and field ``seniority``).
+    """
+    if "seniority" not in nodes.columns:
+        return None
+    want = None if requested is None else Seniority.parse(requested)
+    problems: list[Problem] = []
+    found: Seniority | None = None
+    first = 0
+    for r, raw in enumerate(nodes["seniority"].tolist(), start=1):
+        text = "" if raw is None else str(raw).strip().lower()
+        if text in ("", "nan", "none"):
+            continue
+        try:
+            sen = Seniority(text)
+        except ValueError:
+            problems.append(
+                Problem(
+                    f"unknown convention {text!r}; expected 'senior' or 'pari_passu'",
+                    nodes_file,
+                    r,
+                    "seniority",
+                )
+            )
+            continue
+        if found is None:
+            found, first = sen, r
+            if want is not None and sen is not want:
+                problems.append(
+                    Problem(
+                        f"the node table states {sen.value} external debt, but the run asks for "
+                        f"{want.value}: the network does not fit the stated convention",
+                        nodes_file,
+                        r,
+                        "seniority",
+                    )
+                )
+        elif sen is not found:
+            problems.append(
+                Problem(
+                    f"{sen.value} here but {found.value} in row {first}: one convention applies "
+                    "to every node, the table must not mix them",
+                    nodes_file,
+                    r,
+                    "seniority",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return found
+
+
+def read_network(
+    edges_path: str | Path,
+    nodes_path: str | Path,
+    units: str = "USD bn",
+    seniority: Seniority | str | None = None,
+) -> Network:
+    """Read and validate a network from two CSV/Parquet files.
+
+    Parameters
+    ----------
+    seniority : Seniority or str, optional
+        The convention the network will be cleared under; if the node table states one
+        (column ``seniority``) it must be the same (see :func:`stated_seniority`).
+    """
+    return read_network_and_convention(edges_path, nodes_path, units, seniority)[0]
+
+
+def read_network_and_convention(
+    edges_path: str | Path,
+    nodes_path: str | Path,
+    units: str = "USD bn",
+    seniority: Seniority | str | None = None,
+) -> tuple[Network, Seniority | None]:
+    """:func:`read_network` plus the convention the node table states (``None`` if none)."""
     edges = read_table(edges_path)
     nodes = read_table(nodes_path)
-    return network_from_frames(edges, nodes, str(edges_path), str(nodes_path), units)
+    stated = stated_seniority(nodes, str(nodes_path), seniority)
+    net = network_from_frames(edges, nodes, str(edges_path), str(nodes_path), units)
+    return net, stated
+
+
+def read_shocks(path: str | Path, network: Network) -> tuple[list[str], np.ndarray]:
+    """Read batched shock scenarios: columns ``scenario``, ``node``, ``shock``.
+
+    ``shock`` is the loss of the node's external assets in the network's units; nodes not
+    listed in a scenario lose nothing; several rows for one scenario and node are summed.
+
+    Returns
+    -------
+    labels : list of str
+        Scenario labels in order of first appearance.
+    shocks : ndarray, shape (scenarios, n)
+
+    Raises
+    ------
+    InputError
+        Missing columns, unknown nodes, empty scenario labels, amounts that are not finite
+        non-negative numbers (each with file, row and field).
+    """
+    frame = read_table(path)
+    file = str(path)
+    problems = [
+        Problem("missing column", file, None, c)
+        for c in ("scenario", "node", "shock")
+        if c not in frame.columns
+    ]
+    if problems:
+        raise InputError(problems)
+    amounts = _numbers(frame, "shock", file, problems)
+    labels: dict[str, int] = {}
+    rows, cols = [], []
+    for r, (sc, node) in enumerate(zip(frame["scenario"], frame["node"], strict=True), start=1):
+        label = str(sc).strip()
+        if label in ("", "nan"):
+            problems.append(Problem("empty scenario label", file, r, "scenario"))
+            continue
+        node = str(node).strip()
+        if node not in network._index:
+            problems.append(Problem(f"unknown node id {node!r}", file, r, "node"))
+            continue
+        rows.append(labels.setdefault(label, len(labels)))
+        cols.append((r - 1, network._index[node]))
+    if problems:
+        raise InputError(problems)
+    if not labels:
+        raise InputError.single("no scenario rows", file=file)
+    shocks = np.zeros((len(labels), network.n))
+    for k, (r, j) in zip(rows, cols, strict=True):
+        shocks[k, j] += amounts[r]
+    return list(labels), shocks

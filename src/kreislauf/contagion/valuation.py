@@ -348,12 +348,19 @@ class BatchClearingResult(Result):
     defaulted: np.ndarray
     equity_loss: np.ndarray
     picard_iterations: int
+    labels: list[str] | None = None
+
+    @property
+    def scenario_labels(self) -> list[str]:
+        """Scenario labels (``0, 1, ...`` when none were given)."""
+        k = self.shocks.shape[0]
+        return list(self.labels) if self.labels is not None else [str(i) for i in range(k)]
 
     def to_frame(self) -> pd.DataFrame:
         """One row per scenario: shock, defaults, shortfall, equity loss."""
         return pd.DataFrame(
             {
-                "scenario": np.arange(self.shocks.shape[0]),
+                "scenario": self.scenario_labels,
                 "shock_total": self.shocks.sum(axis=1),
                 "defaults": self.defaulted.sum(axis=1),
                 "shortfall_total": (self.obligations[None, :] - self.payments).sum(axis=1),
@@ -365,9 +372,12 @@ class BatchClearingResult(Result):
         """Scenario count and the range of outcomes."""
         f = self.to_frame()
         return {
+            "model": "eisenberg_noe" if self.alpha == self.beta == 1.0 else "rogers_veraart",
             "scenarios": len(f),
             "nodes": self.network.n,
             "seniority": self.seniority.value,
+            "alpha": self.alpha,
+            "beta": self.beta,
             "max_defaults": int(f["defaults"].max()) if len(f) else 0,
             "max_equity_loss": float(f["equity_loss_total"].max()) if len(f) else 0.0,
             "picard_iterations": self.picard_iterations,
@@ -400,6 +410,7 @@ def clear_batch(
     alpha: float = 1.0,
     beta: float = 1.0,
     max_iter: int = 200,
+    labels: list[str] | None = None,
 ) -> BatchClearingResult:
     """Solve many shock scenarios together.
 
@@ -411,8 +422,20 @@ def clear_batch(
     ----------
     shocks : ndarray, shape (scenarios, n)
         Loss of external assets per scenario and node.
+    seniority : Seniority or str
+        ``"senior"`` or ``"pari_passu"`` external debt; required, never assumed.
+    alpha, beta : float
+        Rogers-Veraart recovery rates (1, 1: Eisenberg-Noe).
+    labels : list of str, optional
+        One label per scenario.
     """
+    if not (0.0 <= alpha <= 1.0 and 0.0 <= beta <= 1.0):
+        raise InputError.single("alpha and beta must lie in [0, 1]", field="alpha/beta")
     s = np.atleast_2d(np.asarray(shocks, dtype=np.float64))
+    if labels is not None and len(labels) != s.shape[0]:
+        raise InputError.single(
+            f"expected {s.shape[0]} scenario labels, got {len(labels)}", field="labels"
+        )
     if s.shape[1] != network.n:
         raise InputError.single(
             f"shocks must have {network.n} columns, got {s.shape[1]}", field="shocks"
@@ -449,5 +472,15 @@ def clear_batch(
     eq_after = np.where(defaulted, 0.0, np.maximum(0.0, value - owed[None, :]))
     eq_loss = np.maximum(0.0, network.equity)[None, :] - eq_after
     return BatchClearingResult(
-        network, sen, alpha, beta, s, payments, prep.xbar.copy(), defaulted, eq_loss, its
+        network,
+        sen,
+        alpha,
+        beta,
+        s,
+        payments,
+        prep.xbar.copy(),
+        defaulted,
+        eq_loss,
+        its,
+        None if labels is None else [str(x) for x in labels],
     )
