@@ -1,0 +1,335 @@
+"""Scans: PSY and LPPLS over many series, in parallel, on this machine or on a Dask cluster.
+
+Every (series, test) pair is one task, a call of a picklable top-level function
+(:func:`psy_task`, :func:`lppls_task`) submitted to a ``dask.distributed`` client:
+
+* locally, a :class:`~dask.distributed.LocalCluster` with ``workers`` single-threaded worker
+  processes (the numerical kernels are single-threaded Numba; one process per core);
+* remotely, ``Client(scheduler)`` for a scheduler address the user gives
+  (``tcp://host:8786``); the workers there need kreislauf installed.
+
+A task never raises: a series the test rejects (too short, non-positive prices) comes back as
+a row with ``status = "error"`` and the message, so one bad series does not lose the scan.
+Results are gathered into a :class:`ScanResult`, one row per series and test with the
+headline figures of each test's ``summary()``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from kreislauf.errors import InputError
+from kreislauf.results import Result
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+TESTS: tuple[str, ...] = ("psy", "lppls")
+Progress = Callable[[int, int, dict[str, Any]], None]
+"""Called after each finished task with (done, total, the task's row)."""
+
+# Headline keys kept from each test's summary (others are dropped from the table).
+PSY_KEYS = (
+    "sadf",
+    "gsadf",
+    "sadf_cv",
+    "gsadf_cv",
+    "sadf_reject",
+    "gsadf_reject",
+    "episodes",
+    "n_episodes",
+    "bubble_at_end",
+    "min_window",
+    "reps",
+    "critical",
+    "significance",
+)
+LPPLS_KEYS = (
+    "latest_bubble_confidence",
+    "latest_crash_confidence",
+    "max_bubble_confidence",
+    "max_bubble_confidence_date",
+    "max_crash_confidence",
+    "max_crash_confidence_date",
+    "window_size",
+    "smallest_window_size",
+    "windows",
+    "end_dates",
+    "tc",
+    "m",
+    "omega",
+)
+
+
+def _scalars(summary: Mapping[str, Any], keys: tuple[str, ...] | None) -> dict[str, Any]:
+    """Flat JSON-able scalars of a summary (nested dicts joined with '.')."""
+    from kreislauf.results import to_jsonable
+
+    out: dict[str, Any] = {}
+    for k, v in summary.items():
+        if keys is not None and k not in keys:
+            continue
+        v = to_jsonable(v)
+        if isinstance(v, dict):
+            for k2, v2 in v.items():
+                if isinstance(v2, int | float | str | bool) or v2 is None:
+                    out[f"{k}.{k2}"] = v2
+        elif isinstance(v, list):
+            out[k] = len(v) if k == "episodes" else str(v)[:200]
+            if k == "episodes":
+                out["episodes_list"] = "; ".join(
+                    f"{e.get('start', '?')}..{e.get('end', '?')}" if isinstance(e, dict) else str(e)
+                    for e in v
+                )[:500]
+        else:
+            out[k] = v
+    return out
+
+
+def _row(name: str, test: str, series: pd.Series) -> dict[str, Any]:
+    idx = series.index
+    return {
+        "series": name,
+        "test": test,
+        "n_obs": len(series),
+        "first": str(idx[0].date()) if len(idx) and hasattr(idx[0], "date") else None,
+        "last": str(idx[-1].date()) if len(idx) and hasattr(idx[-1], "date") else None,
+    }
+
+
+def _run(
+    test: str, fn: Callable[..., Any], name: str, series: pd.Series, options: dict[str, Any], keys
+) -> dict[str, Any]:
+    row = _row(name, test, series)
+    t0 = time.perf_counter()
+    try:
+        res = fn(series, **options)
+        row |= {"status": "ok", "error": None, **_scalars(res.summary(), keys)}
+    except InputError as err:
+        row |= {"status": "error", "error": str(err)}
+    except Exception as err:  # a scan reports a failing series instead of losing the others
+        row |= {"status": "error", "error": f"{type(err).__name__}: {err}"}
+    row["seconds"] = time.perf_counter() - t0
+    return row
+
+
+def psy_task(name: str, series: pd.Series, options: dict[str, Any]) -> dict[str, Any]:
+    """Run :func:`kreislauf.bubble.psy.psy` on one series; one row of headline figures."""
+    from kreislauf.bubble.psy import psy
+
+    return _run("psy", psy, name, series, options, None)
+
+
+def lppls_task(name: str, series: pd.Series, options: dict[str, Any]) -> dict[str, Any]:
+    """Run :func:`kreislauf.bubble.lppls_confidence.confidence` on one series."""
+    from kreislauf.bubble.lppls_confidence import confidence
+
+    return _run("lppls", confidence, name, series, options, None)
+
+
+TASKS: dict[str, Callable[[str, pd.Series, dict[str, Any]], dict[str, Any]]] = {
+    "psy": psy_task,
+    "lppls": lppls_task,
+}
+
+
+@dataclass
+class ScanResult(Result):
+    """Headline figures of every (series, test) pair of a scan.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        One row per series and test: ``series, test, status, error, n_obs, first, last,
+        seconds`` and the test's headline figures.
+    options : dict
+        The options each test ran with.
+    cluster : str
+        ``local (n workers)`` or the scheduler address.
+    seconds : float
+        Wall time of the scan, cluster start included.
+    """
+
+    frame: pd.DataFrame
+    options: dict[str, dict[str, Any]]
+    cluster: str
+    seconds: float
+    sources: tuple[str, ...] = field(default=())
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per series and test."""
+        return self.frame.copy()
+
+    def summary(self) -> dict[str, Any]:
+        """Counts, failures, flagged series and timing."""
+        f = self.frame
+        ok = f[f["status"] == "ok"]
+        out: dict[str, Any] = {
+            "cluster": self.cluster,
+            "tasks": len(f),
+            "series": int(f["series"].nunique()) if len(f) else 0,
+            "ok": len(ok),
+            "errors": {
+                f"{r.series}/{r.test}": r.error for r in f[f["status"] != "ok"].itertuples()
+            },
+            "seconds": round(self.seconds, 2),
+            "task_seconds": round(float(f["seconds"].sum()), 2) if len(f) else 0.0,
+            "options": self.options,
+            "sources": list(self.sources),
+        }
+        if "gsadf_reject" in ok:
+            out["psy_gsadf_rejects"] = sorted(ok.loc[ok["gsadf_reject"] == True, "series"])  # noqa: E712
+        if "bubble_at_end" in ok:
+            out["psy_bubble_at_end"] = sorted(ok.loc[ok["bubble_at_end"] == True, "series"])  # noqa: E712
+        return out
+
+    def plot(self) -> go.Figure:
+        """GSADF against its critical value per series, and LPPLS confidence (where run)."""
+        from plotly.subplots import make_subplots
+
+        f = self.frame[self.frame["status"] == "ok"]
+        fig = make_subplots(
+            rows=1, cols=2, subplot_titles=("PSY: GSADF / critical value", "LPPLS confidence")
+        )
+        p = f[f["test"] == "psy"]
+        if len(p) and {"gsadf", "gsadf_cv"} <= set(p.columns):
+            fig.add_bar(
+                x=p["series"], y=p["gsadf"] / p["gsadf_cv"], name="GSADF / cv", row=1, col=1
+            )
+        lp = f[f["test"] == "lppls"]
+        for col in ("latest_bubble_confidence", "max_bubble_confidence"):
+            if len(lp) and col in lp:
+                fig.add_bar(x=lp["series"], y=lp[col], name=col.replace("_", " "), row=1, col=2)
+        fig.update_layout(template="plotly_white", title=f"Scan ({self.cluster})")
+        return fig
+
+
+def scan(
+    series: Mapping[str, pd.Series],
+    tests: tuple[str, ...] = TESTS,
+    *,
+    options: Mapping[str, dict[str, Any]] | None = None,
+    workers: int = 2,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    tasks: Mapping[str, Callable[[str, pd.Series, dict[str, Any]], dict[str, Any]]] | None = None,
+    timeout: float = 30.0,
+    sources: tuple[str, ...] = (),
+) -> ScanResult:
+    """Run the tests over every series on a Dask cluster and gather the headline figures.
+
+    Parameters
+    ----------
+    series : mapping of str to Series
+        Name -> price series (date-indexed, positive).
+    tests : tuple of str
+        Any of :data:`TESTS`.
+    options : mapping, optional
+        Keyword arguments per test (``{"psy": {"reps": 199}, "lppls": {"window_size": 120}}``).
+    workers : int
+        Worker processes of the local cluster (ignored with ``scheduler``).
+    scheduler : str, optional
+        Address of a running Dask scheduler; the scan then runs there.
+    progress : callable, optional
+        ``progress(done, total, row)`` after each finished task.
+    tasks : mapping, optional
+        Replacement task functions by test name (picklable, top-level); for tests and for
+        users' own diagnostics.
+    timeout : float
+        Seconds to wait for a remote scheduler.
+    sources : tuple of str
+        Files the series came from, for the summary.
+
+    Returns
+    -------
+    ScanResult
+    """
+    table = dict(TASKS) | dict(tasks or {})
+    unknown = [t for t in tests if t not in table]
+    if unknown or not tests:
+        raise InputError.single(
+            f"unknown test(s) {unknown}; expected some of {sorted(table)}", field="--tests"
+        )
+    if not series:
+        raise InputError.single("no series to scan", field="--series")
+    if workers < 1:
+        raise InputError.single(f"expected at least one worker, got {workers}", field="--workers")
+    for name, s in series.items():
+        if not isinstance(s, pd.Series) or s.empty:
+            raise InputError.single(f"series {name!r} is empty", field="--series")
+    opts = {t: dict((options or {}).get(t, {})) for t in tests}
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    t0 = time.perf_counter()
+    cluster = None
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=timeout)
+        except OSError as err:
+            raise InputError.single(
+                f"cannot reach the Dask scheduler at {scheduler!r}: {err}", field="--scheduler"
+            ) from err
+        where = f"scheduler {scheduler}"
+    else:
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=40,
+        )
+        client = Client(cluster)
+        where = f"local ({workers} worker processes)"
+    rows: list[dict[str, Any]] = []
+    try:
+        futures = [
+            client.submit(table[t], name, s, opts[t], pure=False, key=f"{t}-{name}-{i}")
+            for i, (name, s) in enumerate(series.items())
+            for t in tests
+        ]
+        total = len(futures)
+        for done, fut in enumerate(as_completed(futures), start=1):
+            row = fut.result()
+            rows.append(row)
+            if progress is not None:
+                progress(done, total, row)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    frame = pd.DataFrame(rows)
+    order = {n: i for i, n in enumerate(series)}
+    frame = frame.sort_values(
+        ["series", "test"], key=lambda c: c.map(order) if c.name == "series" else c
+    ).reset_index(drop=True)
+    lead = ["series", "test", "status", "error", "n_obs", "first", "last", "seconds"]
+    frame = frame[[c for c in lead if c in frame] + [c for c in frame if c not in lead]]
+    return ScanResult(frame, opts, where, time.perf_counter() - t0, tuple(sources))
+
+
+def prepare_series(
+    s: pd.Series, *, freq: str | None = "W", start: str | None = None, end: str | None = None
+) -> pd.Series:
+    """Cut and resample a price series for a scan: last close of each period (``M``, ``W``).
+
+    ``freq=None`` keeps the observations as they are. Non-positive or missing closes are
+    dropped by the resampling only if a period has no close at all.
+    """
+    out = s.sort_index()
+    if start is not None:
+        out = out[out.index >= pd.Timestamp(start)]
+    if end is not None:
+        out = out[out.index <= pd.Timestamp(end)]
+    if freq:
+        alias = {"M": "ME", "W": "W-FRI", "D": None, "Q": "QE"}.get(freq.upper(), freq)
+        if alias:
+            out = out.resample(alias).last().dropna()
+    out = out[np.isfinite(out.to_numpy(dtype=float))]
+    out.name = s.name
+    return out

@@ -1,0 +1,105 @@
+"""Scans on a real two-worker LocalCluster over real series."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import cloudpickle
+import numpy as np
+import pandas as pd
+import pytest
+from tests.conftest import shared_file
+
+from kreislauf.bubble.scan import prepare_series, scan
+from kreislauf.data.loaders import load_price_table, load_wide_prices
+from kreislauf.errors import InputError
+from kreislauf.results import Result
+
+# The worker processes cannot import this test module by name: ship its functions by value.
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+
+@dataclass
+class _Stats(Result):
+    peak: float
+    n: int
+
+    def to_frame(self):
+        return pd.DataFrame({"peak": [self.peak]})
+
+    def summary(self):
+        return {"peak": self.peak, "n": self.n}
+
+    def plot(self):  # pragma: no cover - not used
+        raise NotImplementedError
+
+
+def _stand_in(series: pd.Series, scale: float = 1.0) -> _Stats:
+    """A stand-in diagnostic: the peak log price (fails on non-positive prices)."""
+    if (series <= 0).any():
+        raise InputError.single("prices must be positive", field="series")
+    return _Stats(float(np.log(series).max()) * scale, len(series))
+
+
+def _task(name, series, options):
+    from kreislauf.bubble.scan import _run
+
+    return _run("stand_in", _stand_in, name, series, options, None)
+
+
+@pytest.fixture(scope="module")
+def real_series():
+    px = load_wide_prices(shared_file("stocks/ai_stocks_daily_close_2000_2026.csv")).frame
+    btc = load_price_table(
+        shared_file("crypto/btc_usd_daily_2012_2026.csv"), "Date", "BTC_USD", symbol="BTC-USD"
+    ).frame
+    out = {}
+    for sym in ("NVDA", "MSFT"):
+        s = px[px["symbol"] == sym].set_index("date")["close"]
+        out[sym] = prepare_series(s, freq="M", start="2015-01-01")
+    out["BTC-USD"] = prepare_series(btc.set_index("date")["close"], freq="M")
+    return out
+
+
+def test_local_cluster_two_workers(real_series):
+    seen = []
+    bad = real_series | {
+        "BROKEN": pd.Series([1.0, -1.0], index=pd.date_range("2020-01-31", periods=2, freq="ME"))
+    }
+    r = scan(
+        bad,
+        ("stand_in",),
+        tasks={"stand_in": _task},
+        options={"stand_in": {"scale": 2.0}},
+        workers=2,
+        progress=lambda done, total, row: seen.append((done, total, row["series"])),
+    )
+    f = r.to_frame().set_index("series")
+    assert r.cluster == "local (2 worker processes)"
+    assert [d for d, _, _ in seen] == [1, 2, 3, 4] and {t for _, t, _ in seen} == {4}
+    assert list(f.index) == ["NVDA", "MSFT", "BTC-USD", "BROKEN"]  # input order kept
+    for name in ("NVDA", "MSFT", "BTC-USD"):
+        expected = 2.0 * float(np.log(real_series[name]).max())
+        assert f.loc[name, "status"] == "ok"
+        assert f.loc[name, "peak"] == pytest.approx(expected)
+        assert f.loc[name, "n_obs"] == len(real_series[name])
+    assert f.loc["BROKEN", "status"] == "error" and "positive" in f.loc["BROKEN", "error"]
+    s = r.summary()
+    assert s["ok"] == 3 and list(s["errors"]) == ["BROKEN/stand_in"]
+
+
+def test_prepare_series_month_ends(real_series):
+    s = real_series["NVDA"]
+    assert (s.index.is_month_end).all() and s.index[0] == pd.Timestamp("2015-01-31")
+
+
+def test_bad_scan_input(real_series):
+    with pytest.raises(InputError, match="unknown test"):
+        scan(real_series, ("nope",))
+    with pytest.raises(InputError, match="no series"):
+        scan({}, ("psy",))
+    with pytest.raises(InputError, match="worker"):
+        scan(real_series, ("psy",), workers=0)
+    with pytest.raises(InputError, match="scheduler"):
+        scan(real_series, ("psy",), scheduler="tcp://127.0.0.1:9", timeout=1)
