@@ -1,0 +1,232 @@
+"""``simulate``: run a model over periods for a batch of scenarios, checking the books.
+
+Parameters, exogenous paths, shocks and initial values become arrays with a scenario axis;
+each period is solved for all scenarios at once (:mod:`kreislauf.sfc.solver`) and its
+transaction-flow matrix and balance sheets are checked (:mod:`kreislauf.sfc.accounting`)
+before the next period starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kreislauf.errors import InputError, Problem
+from kreislauf.sfc.accounting import books, check
+from kreislauf.sfc.compile import Compiled, Frame, compile_model
+from kreislauf.sfc.modelfile import Model, Scenario, Shock, load_model
+from kreislauf.sfc.result import SimulationResult
+from kreislauf.sfc.solver import SolverOptions, solve_period
+
+__all__ = ["prepare_frame", "simulate"]
+
+
+def _path(v: Any, T: int, S: int, name: str) -> np.ndarray:
+    """A value as an (S, T + 1) path: period 0 is the first value of a time path."""
+    out = np.empty((S, T + 1))
+    if isinstance(v, tuple):  # a time path for periods 1, 2, ...; held at its last value
+        a = np.asarray(v, dtype=float)
+        a = np.concatenate([a[:T], np.repeat(a[-1:], max(0, T - a.size))])
+        out[:, 1:] = a
+        out[:, 0] = a[0]
+        return out
+    a = np.asarray(v, dtype=float)
+    if a.ndim == 0 or a.ndim == 1:
+        out[:] = a.reshape(-1, 1) if a.ndim == 1 else a
+    elif a.ndim == 2:
+        if a.shape[1] < T:
+            raise InputError.single(
+                f"path of {name!r} has {a.shape[1]} periods, the run has {T}", field=name
+            )
+        out[:, 1:] = a[:, :T]
+        out[:, 0] = a[:, 0]
+    else:
+        raise InputError.single(f"{name!r}: expected a scalar, (S,) or (S, T) array", field=name)
+    return out
+
+
+def _apply(path: np.ndarray, shock: Shock, T: int) -> None:
+    if shock.start > T:
+        return
+    stop = T if shock.until is None else min(shock.until, T)
+    sl = slice(shock.start, stop + 1)
+    v = np.asarray(shock.value, dtype=float)
+    v = v.reshape(-1, 1) if v.ndim == 1 else v
+    if shock.op == "set":
+        path[:, sl] = v
+    elif shock.op == "add":
+        path[:, sl] += v
+    else:
+        path[:, sl] *= v
+
+
+def prepare_frame(
+    cm: Compiled,
+    *,
+    periods: int,
+    S: int,
+    overrides: Mapping[str, Any],
+    shocks: Sequence[Shock],
+    initial: Mapping[str, Any] | None = None,
+) -> Frame:
+    """Allocate and fill the arrays of a run: paths, constants and period-0 values."""
+    m, T = cm.model, periods
+    vidx, pidx = cm.vindex, cm.pindex
+    V = np.full((T + 1, len(cm.vnames), S), np.nan)
+    P = np.empty((len(cm.pnames), S))
+    paths: dict[str, np.ndarray] = {}
+    for name, spec in (m.parameters | m.exogenous).items():
+        paths[name] = _path(overrides.get(name, spec.value), T, S, name)
+    for sh in shocks:
+        _apply(paths[sh.var], sh, T)
+    for name, p in paths.items():
+        if name in pidx:
+            P[pidx[name]] = p[:, min(1, T)]
+        else:
+            V[:, vidx[name], :] = p.T
+    init = {k: v.value for k, v in m.initial.items()} | dict(initial or {})
+    for name, v in init.items():
+        if name in vidx:
+            V[0, vidx[name], :] = np.asarray(v, dtype=float)
+    return Frame(V, P, 0)
+
+
+def _batch_size(values: Iterable[tuple[str, Any]]) -> int:
+    sizes: dict[int, str] = {}
+    for name, v in values:
+        if isinstance(v, tuple):
+            continue
+        a = np.asarray(v)
+        if a.ndim >= 1:
+            sizes.setdefault(a.shape[0], name)
+    if len(sizes) > 1:
+        desc = ", ".join(f"{n!r} has {s}" for s, n in sizes.items())
+        raise InputError.single(f"scenario arrays disagree on the number of scenarios: {desc}")
+    return next(iter(sizes), 1)
+
+
+def simulate(
+    model: Model | str | Path,
+    periods: int = 40,
+    params: Mapping[str, Any] | None = None,
+    scenario: Scenario | None = None,
+    *,
+    shocks: Sequence[Shock] | None = None,
+    initial: Mapping[str, Any] | None = None,
+    strict: str | None = None,
+    tol: float | None = None,
+) -> SimulationResult:
+    """Simulate an SFC model for ``periods`` periods and a batch of scenarios.
+
+    Parameters
+    ----------
+    model : Model, str or Path
+        A loaded model, a shipped model name or a model file.
+    periods : int
+        Periods to solve (``1..periods``; period 0 holds the initial values).
+    params : mapping, optional
+        Overrides of parameters and exogenous variables: a scalar, an array of shape
+        ``(S,)`` (a scenario axis), an array ``(S, periods)`` (a path per scenario) or a
+        tuple (one time path for all scenarios).
+    scenario : Scenario, optional
+        A scenario file's overrides (applied first; ``params`` wins) and shocks (applied
+        after the model's own shocks).
+    shocks : sequence of Shock, optional
+        Further shocks, applied last; values may be arrays of shape ``(S,)``.
+    initial : mapping, optional
+        Overrides of period-0 values (scalars or ``(S,)`` arrays).
+    strict : {"raise", "warn"}, optional
+        Accounting mode; default the model's ``checks.mode``. Checks cannot be switched off.
+    tol : float, optional
+        Accounting tolerance relative to the size of the economy; default the model's.
+
+    Returns
+    -------
+    SimulationResult
+
+    Raises
+    ------
+    InputError
+        Unknown names, inconsistent shapes, non-finite values, a bad mode.
+    AccountingError
+        A breach of the books in ``raise`` mode.
+    """
+    if not isinstance(model, Model):
+        model = load_model(model)
+    if type(periods) is not int or periods < 1:
+        raise InputError.single(
+            f"periods must be an integer >= 1, got {periods!r}", field="periods"
+        )
+    mode = model.mode if strict is None else strict
+    if mode not in ("raise", "warn"):
+        raise InputError.single(
+            f"strict must be 'raise' or 'warn' (accounting checks are never off), got {strict!r}",
+            field="strict",
+        )
+    tol = model.tolerance if tol is None else float(tol)
+    if not tol > 0:
+        raise InputError.single(f"tol must be positive, got {tol!r}", field="tol")
+    over: dict[str, Any] = dict(scenario.params) if scenario is not None else {}
+    over.update(params or {})
+    known = set(model.parameters) | set(model.exogenous)
+    probs = [
+        Problem(
+            f"unknown parameter or exogenous variable {k!r} (known: {', '.join(sorted(known))})",
+            field=k,
+        )
+        for k in over
+        if k not in known
+    ]
+    all_shocks = list(model.shocks) + list(scenario.shocks if scenario else ()) + list(shocks or ())
+    probs += [
+        Problem(f"shock of {s.var!r}: not a parameter or exogenous variable", s.file, s.line, s.var)
+        for s in all_shocks
+        if s.var not in known
+    ]
+    endo_known = set(model.endogenous) | set(model.exogenous)
+    probs += [
+        Problem(f"initial value for {k!r}: not an endogenous or exogenous variable", field=k)
+        for k in (initial or {})
+        if k not in endo_known
+    ]
+    for k, v in list(over.items()) + list((initial or {}).items()):
+        if not np.all(np.isfinite(np.asarray(v, dtype=float))):
+            probs.append(Problem(f"{k!r} has non-finite values", field=k))
+    if probs:
+        raise InputError(probs)
+    S = _batch_size(
+        list(over.items()) + [(s.var, s.value) for s in all_shocks] + list((initial or {}).items())
+    )
+    tv = {s.var for s in all_shocks if s.start <= periods}
+    tv |= {k for k, v in over.items() if isinstance(v, tuple) or np.ndim(v) == 2}
+    cm = compile_model(model, tv & set(model.parameters))
+    fr = prepare_frame(cm, periods=periods, S=S, overrides=over, shocks=all_shocks, initial=initial)
+    opts = SolverOptions.of(model)
+    T = periods
+    converged = np.zeros((S, T), dtype=bool)
+    iterations = np.zeros((S, T), dtype=np.int64)
+    residual = np.zeros((S, T))
+    endo = [cm.vindex[n] for n in model.endogenous]
+    prev = None
+    for t in range(1, T + 1):
+        fr.t = t
+        fr.V[t, endo] = np.nan_to_num(fr.V[t - 1, endo], nan=0.0, posinf=0.0, neginf=0.0)
+        conv, it = solve_period(cm, fr, opts)
+        converged[:, t - 1], iterations[:, t - 1] = conv, it
+        with np.errstate(all="ignore"):
+            b = books(cm, fr, prev)
+        prev = (b.assets, b.liabilities)
+        residual[:, t - 1] = check(cm, b, t, tol, mode, conv)
+    return SimulationResult(
+        model=model,
+        compiled=cm,
+        frame=fr,
+        converged=converged,
+        iterations=iterations,
+        residual=residual,
+        mode=mode,
+        tol=tol,
+    )
