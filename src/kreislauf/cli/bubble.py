@@ -13,7 +13,9 @@ import typer
 app = typer.Typer(no_args_is_help=True, help="Bubble diagnostics: metrics, PSY, LPPLS, scans.")
 
 # Modules under kreislauf.cli that add commands to ``app``; one line per module.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "bubble_psy",
+]
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"kreislauf.cli.{_name}")
