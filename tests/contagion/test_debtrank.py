@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -93,3 +94,74 @@ def test_bad_input():
         debtrank(np.zeros((2, 2)), [1, 1], [0.5, 0], method="nonlinear")
     with pytest.raises(InputError):
         debtrank(-np.ones((2, 2)), [1, 1], [0.5, 0])
+
+
+def networkriskmeasures_example() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The six-bank test network of the R package NetworkRiskMeasures (Cinelli & Silva).
+
+    Source: NetworkRiskMeasures, ``tests/testthat/test_1_risk_com.R`` (and the older
+    ``tests/testthat/tests.R``), https://github.com/carloscinelli/NetworkRiskMeasures ::
+
+        liabilities <- structure(c(0,0,0,0,0,0, 5,0,0,0,0,2, 0,3,0,0,2,2, 0,0,4,0,5,0,
+                                   10,2,0,0,5,0, 2,0,0,0,0,0), .Dim = c(6L, 6L),
+                                 .Dimnames = list(c("A","B","C","E","F","D"), ...))
+        capital_buffer <- c(A = 10, B = 2, C = 2, E = 1, F = 10, D = 4)
+
+    R fills column by column; ``liabilities[i, j]`` is what ``i`` owes ``j``. The package's
+    expected impact matrix (``res``, capped at 1: the impact of ``i``'s default on ``j``) is
+    returned too. The network has a self-exposure of F (5): the test keeps it.
+    """
+    # one tuple per R column (creditors A, B, C, E, F, D), entries by debtor in the same order
+    L = np.column_stack(
+        [
+            (0, 0, 0, 0, 0, 0),
+            (5, 0, 0, 0, 0, 2),
+            (0, 3, 0, 0, 2, 2),
+            (0, 0, 4, 0, 5, 0),
+            (10, 2, 0, 0, 5, 0),
+            (2, 0, 0, 0, 0, 0),
+        ]
+    ).astype(float)
+    buffer = np.array([10, 2, 2, 1, 10, 4], dtype=float)
+    impact = np.column_stack(
+        [
+            (0, 0, 0, 0, 0, 0),
+            (1, 0, 0, 0, 0, 1),
+            (0, 1, 0, 0, 1, 1),
+            (0, 0, 1, 0, 1, 0),
+            (1, 0.2, 0, 0, 0.5, 0),
+            (0.5, 0, 0, 0, 0, 0),
+        ]
+    )
+    return L, buffer, impact
+
+
+def test_impact_matrix_of_networkriskmeasures():
+    # Published expected values: the impact matrix ``res`` of the package's test suite.
+    # Our W[i, j] (i's vulnerability to j, Battiston et al. 2012: min(1, A_ij / E_i)) is the
+    # transpose of the package's impact matrix.
+    from kreislauf.contagion.debtrank import _impact
+
+    L, buffer, impact = networkriskmeasures_example()
+    W = _impact(sp.csr_matrix(L.T), buffer, "original").toarray()
+    np.testing.assert_allclose(W, impact.T)
+
+
+def test_debtrank_on_the_networkriskmeasures_network_by_hand():
+    # Order A, B, C, E, F, D; equal weights. Worked by hand from the impact matrix above.
+    # A defaults: A hits B (1), F (1), D (0.5); then B, F, D hit C (1 + 1 + 0.5 -> 1) and
+    # F hits E (1). Both methods end at h = (1, 1, 1, 1, 1, 0.5): R = (5.5 - 1) / 6 = 0.75.
+    # D defaults: D hits B (1), C (1); B hits F (0.2), C hits E (1); F then hits itself
+    # (self-exposure 0.5): the original lets F propagate once, F = 0.2 + 0.5 * 0.2 = 0.3,
+    # R = (4.3 - 1) / 6 = 0.55; the linear version sums the geometric series,
+    # F = 0.2 / (1 - 0.5) = 0.4, R = (4.4 - 1) / 6 = 3.4 / 6.
+    L, buffer, _ = networkriskmeasures_example()
+    A = L.T
+    for method, f_final, r_d in (("original", 0.3, 0.55), ("linear", 0.4, 3.4 / 6)):
+        res = debtrank_per_node(A, buffer, method=method, node_ids=list("ABCEFD"))
+        h_a = res.h_final[:, 0]
+        np.testing.assert_allclose(h_a, [1, 1, 1, 1, 1, 0.5], atol=1e-9)
+        assert res.debtrank[0] == pytest.approx(0.75)
+        h_d = res.h_final[:, 5]
+        np.testing.assert_allclose(h_d, [0, 1, 1, 1, f_final, 1], atol=1e-9)
+        assert res.debtrank[5] == pytest.approx(r_d, abs=1e-9)

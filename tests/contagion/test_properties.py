@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kreislauf.contagion import Network, eisenberg_noe, rogers_veraart
+from kreislauf.contagion import Network, clear_batch, eisenberg_noe, rogers_veraart
 from kreislauf.contagion.clearing import prepare
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -122,3 +122,47 @@ def test_losses_rise_with_the_shock(net, sen, f1, f2):
     assert np.all(r_hi.payments <= r_lo.payments + 1e-9)
     assert np.all(r_hi.equity_loss >= r_lo.equity_loss - 1e-9)
     assert r_hi.defaulted.sum() >= r_lo.defaulted.sum()
+
+
+@SETTINGS
+@given(
+    net=networks(max_n=6),
+    sen=st.sampled_from(["senior", "pari_passu"]),
+    alpha=st.floats(0, 1),
+    beta=st.floats(0, 1),
+    f1=st.floats(0, 1),
+    f2=st.floats(0, 1),
+)
+def test_rv_bounds_zero_shock_and_monotone_losses(net, sen, alpha, beta, f1, f2):
+    # Rogers-Veraart: 0 <= p <= pbar; no shock on a solvent network -> no loss, no default
+    # costs; a larger shock never raises payments or lowers losses.
+    lo, hi = sorted((f1, f2))
+    r_lo = rogers_veraart(net, sen, alpha, beta, shock=lo * net.external_assets)
+    r_hi = rogers_veraart(net, sen, alpha, beta, shock=hi * net.external_assets)
+    for r in (r_lo, r_hi):
+        assert np.all(r.payments >= -1e-12) and np.all(r.payments <= r.obligations + 1e-12)
+    assert np.all(r_hi.payments <= r_lo.payments + 1e-9)
+    assert np.all(r_hi.equity_loss >= r_lo.equity_loss - 1e-9)
+    assert r_hi.defaulted.sum() >= r_lo.defaulted.sum()
+    solvent = net.with_external_assets(net.external_assets + np.maximum(0.0, -net.equity))
+    r0 = rogers_veraart(solvent, sen, alpha, beta)
+    assert not r0.defaulted.any()
+    assert r0.equity_loss.sum() == pytest.approx(0.0, abs=1e-9)
+    assert r0.default_costs.sum() == 0.0
+
+
+@SETTINGS
+@given(
+    net=networks(max_n=5),
+    sen=st.sampled_from(["senior", "pari_passu"]),
+    alpha=st.floats(0, 1),
+    beta=st.floats(0, 1),
+    fracs=st.lists(st.floats(0, 1), min_size=1, max_size=4),
+)
+def test_batch_is_the_single_greatest_clearing_vector(net, sen, alpha, beta, fracs):
+    shocks = np.array([f * net.external_assets for f in fracs])
+    batch = clear_batch(net, shocks, sen, alpha, beta)
+    for k, s in enumerate(shocks):
+        one = rogers_veraart(net, sen, alpha, beta, shock=s, method="exact")
+        np.testing.assert_allclose(batch.payments[k], one.payments, atol=1e-8)
+        assert np.array_equal(batch.defaulted[k], one.defaulted)
