@@ -34,7 +34,6 @@ import math
 import numpy as np
 import pandas as pd
 
-from kreislauf.bubble.adf import IC_CODES
 from kreislauf.bubble.psy_critical import (
     LEVELS,
     METHODS,
@@ -294,7 +293,6 @@ def psy(
             f"significance must be one of {LEVELS}, got {significance}", field="significance"
         )
     k, ic = _lag_spec(lags, max_lags)
-    assert ic in IC_CODES
     index = series.index
     _check_index(index)
     y = _clean_array(series.to_numpy(), log, index)
