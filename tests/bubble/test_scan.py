@@ -45,7 +45,7 @@ def _stand_in(series: pd.Series, scale: float = 1.0) -> _Stats:
 def _task(name, series, options):
     from kreislauf.bubble.scan import _run
 
-    return _run("stand_in", _stand_in, name, series, options, None)
+    return _run("stand_in", _stand_in, name, series, options)
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +91,7 @@ def test_local_cluster_two_workers(real_series):
 
 def test_prepare_series_month_ends(real_series):
     s = real_series["NVDA"]
-    assert (s.index.is_month_end).all() and s.index[0] == pd.Timestamp("2015-01-31")
+    assert s.index.to_period("M").is_unique and s.index[0] == pd.Timestamp("2015-01-30")
 
 
 def test_bad_scan_input(real_series):
@@ -103,3 +103,21 @@ def test_bad_scan_input(real_series):
         scan(real_series, ("psy",), workers=0)
     with pytest.raises(InputError, match="scheduler"):
         scan(real_series, ("psy",), scheduler="tcp://127.0.0.1:9", timeout=1)
+
+
+def test_real_psy_on_local_cluster(real_series):
+    """The real PSY on 2 workers gives the same figures as a direct call (same seed)."""
+    from kreislauf.bubble.psy import psy
+
+    opts = {"reps": 99, "log": True, "seed": 3}
+    two = {k: real_series[k] for k in ("NVDA", "BTC-USD")}
+    r = scan(two, ("psy",), options={"psy": opts}, workers=2)
+    f = r.to_frame().set_index("series")
+    assert (f["status"] == "ok").all(), f["error"].tolist()
+    for name, s in two.items():
+        direct = psy(s, **opts)
+        assert f.loc[name, "gsadf"] == pytest.approx(direct.gsadf)
+        assert f.loc[name, "gsadf_cv"] == pytest.approx(direct.cv.gsadf[1])  # the 95 % level
+        assert f.loc[name, "n_episodes"] == len(direct.episodes)
+        assert f.loc[name, "gsadf"] >= f.loc[name, "sadf"]
+    assert r.summary()["options"]["psy"] == opts

@@ -34,38 +34,6 @@ TESTS: tuple[str, ...] = ("psy", "lppls")
 Progress = Callable[[int, int, dict[str, Any]], None]
 """Called after each finished task with (done, total, the task's row)."""
 
-# Headline keys kept from each test's summary (others are dropped from the table).
-PSY_KEYS = (
-    "sadf",
-    "gsadf",
-    "sadf_cv",
-    "gsadf_cv",
-    "sadf_reject",
-    "gsadf_reject",
-    "episodes",
-    "n_episodes",
-    "bubble_at_end",
-    "min_window",
-    "reps",
-    "critical",
-    "significance",
-)
-LPPLS_KEYS = (
-    "latest_bubble_confidence",
-    "latest_crash_confidence",
-    "max_bubble_confidence",
-    "max_bubble_confidence_date",
-    "max_crash_confidence",
-    "max_crash_confidence_date",
-    "window_size",
-    "smallest_window_size",
-    "windows",
-    "end_dates",
-    "tc",
-    "m",
-    "omega",
-)
-
 
 def _scalars(summary: Mapping[str, Any], keys: tuple[str, ...] | None) -> dict[str, Any]:
     """Flat JSON-able scalars of a summary (nested dicts joined with '.')."""
@@ -104,13 +72,20 @@ def _row(name: str, test: str, series: pd.Series) -> dict[str, Any]:
 
 
 def _run(
-    test: str, fn: Callable[..., Any], name: str, series: pd.Series, options: dict[str, Any], keys
+    test: str,
+    fn: Callable[..., Any],
+    name: str,
+    series: pd.Series,
+    options: dict[str, Any],
+    headline: Callable[[Any], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """Call ``fn(series, **options)`` and turn its result into one row (errors included)."""
     row = _row(name, test, series)
     t0 = time.perf_counter()
     try:
         res = fn(series, **options)
-        row |= {"status": "ok", "error": None, **_scalars(res.summary(), keys)}
+        figures = headline(res) if headline is not None else _scalars(res.summary(), None)
+        row |= {"status": "ok", "error": None, **figures}
     except InputError as err:
         row |= {"status": "error", "error": str(err)}
     except Exception as err:  # a scan reports a failing series instead of losing the others
@@ -119,11 +94,40 @@ def _run(
     return row
 
 
+def psy_headline(res: Any) -> dict[str, Any]:
+    """SADF/GSADF with their critical values at the test's level, and the episodes."""
+    s = res.summary()
+    level = f"{round(s['significance'] * 100)}%"
+    eps = s["episodes"]
+    last = eps[-1] if eps else None
+    return {
+        "sadf": s["sadf"],
+        "sadf_cv": s["sadf_cv"][level],
+        "sadf_rejects": s["sadf_rejects"],
+        "gsadf": s["gsadf"],
+        "gsadf_cv": s["gsadf_cv"][level],
+        "gsadf_rejects": s["gsadf_rejects"],
+        "significance": s["significance"],
+        "n_episodes": s["n_episodes"],
+        "episodes": "; ".join(f"{_d(e['start'])}..{_d(e['end'])}" for e in eps),
+        "last_episode_start": _d(last["start"]) if last else None,
+        "last_episode_end": _d(last["end"]) if last else None,
+        "bubble_at_end": bool(last["ongoing"]) if last else False,
+        "min_window": s["min_window"],
+        "reps": s["options"].get("reps"),
+        "critical": s["options"].get("critical"),
+    }
+
+
+def _d(x: Any) -> str:
+    return str(x.date()) if hasattr(x, "date") else str(x)
+
+
 def psy_task(name: str, series: pd.Series, options: dict[str, Any]) -> dict[str, Any]:
     """Run :func:`kreislauf.bubble.psy.psy` on one series; one row of headline figures."""
     from kreislauf.bubble.psy import psy
 
-    return _run("psy", psy, name, series, options, None)
+    return _run("psy", psy, name, series, options, psy_headline)
 
 
 def lppls_task(name: str, series: pd.Series, options: dict[str, Any]) -> dict[str, Any]:
@@ -183,8 +187,8 @@ class ScanResult(Result):
             "options": self.options,
             "sources": list(self.sources),
         }
-        if "gsadf_reject" in ok:
-            out["psy_gsadf_rejects"] = sorted(ok.loc[ok["gsadf_reject"] == True, "series"])  # noqa: E712
+        if "gsadf_rejects" in ok:
+            out["psy_gsadf_rejects"] = sorted(ok.loc[ok["gsadf_rejects"] == True, "series"])  # noqa: E712
         if "bubble_at_end" in ok:
             out["psy_bubble_at_end"] = sorted(ok.loc[ok["bubble_at_end"] == True, "series"])  # noqa: E712
         return out
@@ -316,20 +320,24 @@ def scan(
 def prepare_series(
     s: pd.Series, *, freq: str | None = "W", start: str | None = None, end: str | None = None
 ) -> pd.Series:
-    """Cut and resample a price series for a scan: last close of each period (``M``, ``W``).
+    """Cut and thin a price series for a scan: the last close of each period.
 
-    ``freq=None`` keeps the observations as they are. Non-positive or missing closes are
-    dropped by the resampling only if a period has no close at all.
+    ``freq`` is ``"M"`` (month), ``"W"`` (week to Friday), ``"Q"``, or ``None``/``"D"`` (keep
+    every observation). Each kept close stays at its real date (the last trading day of the
+    period, not the calendar period end). Missing closes are dropped.
     """
     out = s.sort_index()
     if start is not None:
         out = out[out.index >= pd.Timestamp(start)]
     if end is not None:
         out = out[out.index <= pd.Timestamp(end)]
-    if freq:
-        alias = {"M": "ME", "W": "W-FRI", "D": None, "Q": "QE"}.get(freq.upper(), freq)
-        if alias:
-            out = out.resample(alias).last().dropna()
+    if freq and freq.upper() != "D":
+        alias = {"M": "M", "W": "W-FRI", "Q": "Q"}.get(freq.upper(), freq)
+        try:
+            periods = out.index.to_period(alias)
+        except ValueError as err:
+            raise InputError.single(f"unknown frequency {freq!r}: {err}", field="--freq") from err
+        out = out.groupby(periods).tail(1)  # the last close of each period, at its real date
     out = out[np.isfinite(out.to_numpy(dtype=float))]
     out.name = s.name
     return out
