@@ -18,3 +18,20 @@ def test_section_en_and_de():
     assert (scen["exposure (USD bn)"] >= scen["realised loss (USD bn)"]).all()
     assert len(en.figures) == 1 and en.key_figures
     assert any("balance_sheets.csv" in s for s in en.sources)
+
+
+def test_german_tables_and_figure_are_german():
+    en = build(ReportContext(lang="en"))
+    de = build(ReportContext(lang="de"))
+    english_outcomes = {"defaults (scenario)", "defaults", "survives", "unresolved"}
+    for (_, t_en), (_, t_de) in zip(en.tables, de.tables, strict=True):
+        assert len(t_en) == len(t_de)
+        assert not set(t_de.columns) & set(t_en.columns) - {"Exposure (Mrd. USD)"}
+    nodes_de = de.tables[1][1]
+    assert "Ergebnis" in nodes_de.columns
+    assert not set(nodes_de["Ergebnis"]) & english_outcomes
+    assert "ungeklärt" in set(nodes_de["Ergebnis"])
+    assert "fällt aus (Szenario)" in set(nodes_de["Ergebnis"])  # OpenAI, by the scenario
+    fig = de.figures[0]
+    assert "Exposure je Knoten" in fig.layout.title.text
+    assert not set(fig.data[1].text) & english_outcomes

@@ -59,6 +59,50 @@ def build(ctx: ReportContext) -> Section:
     top = top[top["outcome"] != "unaffected"][
         ["node", "balance_sheet", "realised_loss_usd_bn", "exposure_usd_bn", "outcome"]
     ].round(2)
+    outcome_de = {
+        "defaults (scenario)": "fällt aus (Szenario)",
+        "defaults": "fällt aus",
+        "survives": "übersteht",
+        "unresolved": "ungeklärt",
+        "unaffected": "nicht betroffen",
+        "loss reaches sector": "Verlust erreicht Sektor",
+    }
+    top["outcome"] = [t(x, outcome_de.get(x, x)) for x in top["outcome"]]
+    top["balance_sheet"] = [
+        t(x, {"sourced": "belegt", "unknown": "unbekannt"}.get(x, x)) for x in top["balance_sheet"]
+    ]
+    top = top.rename(
+        columns={
+            "node": t("node", "Knoten"),
+            "balance_sheet": t("balance sheet", "Bilanz"),
+            "realised_loss_usd_bn": t("realised loss (USD bn)", "realisierter Verlust (Mrd. USD)"),
+            "exposure_usd_bn": t("exposure (USD bn)", "Exposure (Mrd. USD)"),
+            "outcome": t("outcome", "Ergebnis"),
+        }
+    )
+    undisclosed = cmap.undisclosed[["relation_id", "type", "from_id", "to_id"]].rename(
+        columns={
+            "relation_id": t("relation", "Beziehung"),
+            "type": t("type", "Art"),
+            "from_id": t("from", "von"),
+            "to_id": t("to", "an"),
+        }
+    )
+    fig = o.plot()
+    fig.update_layout(
+        title=t(
+            "OpenAI pays nothing due this year: realised loss and exposure by node",
+            "OpenAI zahlt nichts vom in diesem Jahr Fälligen: realisierter Verlust und "
+            "Exposure je Knoten",
+        ),
+        yaxis_title=t("USD bn", "Mrd. USD"),
+    )
+    fig.data[0].name = t("realised loss", "realisierter Verlust")
+    fig.data[1].name = t("at risk (exposure - realised)", "gefährdet (Exposure - realisiert)")
+    fig.data[1].text = [
+        t(x, outcome_de.get(x, x))
+        for x in (fig.data[1].text if fig.data[1].text is not None else ())
+    ]
     a = cmap.assumptions
     html = (
         "<p>"
@@ -112,7 +156,7 @@ def build(ctx: ReportContext) -> Section:
             "Ansteckung: wer verliert, wenn ein Knoten nicht zahlt",
         ),
         html=html,
-        figures=[o.plot()],
+        figures=[fig],
         tables=[
             (
                 t(
@@ -130,7 +174,7 @@ def build(ctx: ReportContext) -> Section:
             ),
             (
                 t("Relations the data cannot size", "Beziehungen ohne Betrag"),
-                cmap.undisclosed[["relation_id", "type", "from_id", "to_id"]],
+                undisclosed,
             ),
         ],
         key_figures={
@@ -148,11 +192,13 @@ def build(ctx: ReportContext) -> Section:
                 "Eisenberg & Noe (2001) greatest clearing vector, found exactly; external debt "
                 "pari passu with obligations inside the network. Every mapping assumption "
                 "(horizon, term, statuses, haircuts, backstop trigger, demand pass-through) is a "
-                "field of MappingAssumptions and an option of kreislauf stress.",
+                "field of MappingAssumptions and can be changed with kreislauf stress "
+                "--assume FIELD=VALUE.",
                 "Größter Clearing-Vektor nach Eisenberg & Noe (2001), exakt berechnet; externe "
                 "Schulden gleichrangig mit denen im Netz. Jede Annahme der Abbildung (Horizont, "
                 "Laufzeit, Status, Abschläge, Garantie-Auslöser, Weitergabe der Nachfrage) ist "
-                "ein Feld von MappingAssumptions und eine Option von kreislauf stress.",
+                "ein Feld von MappingAssumptions und lässt sich mit kreislauf stress "
+                "--assume FELD=WERT ändern.",
             ),
             t(
                 "Realised loss, exposure and unresolved outcomes are kept apart: a node without "
