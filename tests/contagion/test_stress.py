@@ -111,6 +111,10 @@ def test_other_models_run_with_bounds(mini_atlas, mini_bs, model):
     assert np.all(r.upper.loss >= r.lower.loss - 1e-9)
     assert r.summary()["model"] == model
     assert len(r.plot().data) == 2
+    if model == "debtrank":
+        s = r.summary()
+        assert 0.0 <= s["debtrank_realised"] <= s["debtrank_exposure"] <= 1.0
+        assert s["debtrank_exposure"] > 0  # lab's default distresses its creditors
 
 
 def test_firesale_needs_a_price_impact(mini_atlas, mini_bs):

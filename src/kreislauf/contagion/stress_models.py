@@ -79,6 +79,10 @@ def run_other(s: Setup, sc: Scenario, opt: StressOptions) -> tuple[BoundRun, Bou
             if s.named is not None:
                 h1[s.named] = 1.0
             r = debtrank(A, eq, h1, method=opt.debtrank_method, node_ids=s.ids)
+            R = float(r.debtrank[0])  # distress of the "unlimited" buffers (1e30) is ~1e-30
+            extra[f"debtrank_{'realised' if bound == 'lower' else 'exposure'}"] = (
+                R if R > 1e-12 else 0.0
+            )
             h = r.h_final[:, 0]
             loss = direct + A @ h
             defaulted = h >= 1.0
@@ -99,6 +103,7 @@ def run_other(s: Setup, sc: Scenario, opt: StressOptions) -> tuple[BoundRun, Bou
         extra["lgd"] = opt.lgd
     else:
         extra["debtrank_method"] = opt.debtrank_method
+        extra["debtrank_weights"] = "equal"
     return runs[0], runs[1], extra
 
 
