@@ -12,13 +12,15 @@ First-round measures (ibid., eqs. (5)-(8), with ``E`` total equity of the banks)
 
 * aggregate vulnerability ``AV = 1' A M L M' B A M f / E`` -- system equity lost to fire
   sales, as a share of system equity;
-* systemicness of bank ``i``: ``S_i = 1' A M L M' b_i a_i m_i' r_i / E``, the part of AV
-  caused by ``i``'s sales, so that ``sum_i S_i = AV``;
+* systemicness of bank ``i``: ``S_i = (1' A M L m_i) b_i a_i r_i / E`` (``m_i`` its
+  portfolio weights), the part of AV caused by ``i``'s sales, so that ``sum_i S_i = AV``;
 * indirect vulnerability of bank ``i``: ``IV_i = (A M L M' B A M f)_i / e_i``, its own fire-sale
   loss relative to its equity.
 
 With ``rounds > 1`` the price falls of one round are the shock of the next (the iterated
-version used for stress tests); the first-round measures above are always reported.
+version used for stress tests, with leverage targets and portfolio weights held at their
+pre-shock values and no bank removed on default); the first-round measures above, which are
+the paper's, are always reported.
 """
 
 from __future__ import annotations
