@@ -8,6 +8,7 @@ under ``unavailable`` with the family it needs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -98,7 +99,7 @@ class BubbleMetrics(Result):
 
         if self.index is not None:
             s = self.index.summary()
-            src = f"Shiller monthly series ({s['source']})"
+            src = f"Shiller monthly series ({Path(s['source']).name})"
             if "cape_latest" in s:
                 add("CAPE", "S&P 500", s["cape_latest"], s["cape_latest_month"], src)
                 add(

@@ -15,6 +15,8 @@ app = typer.Typer(no_args_is_help=True, help="Bubble diagnostics: metrics, PSY, 
 # Modules under kreislauf.cli that add commands to ``app``; one line per module.
 COMMAND_MODULES: list[str] = [
     "bubble_psy",
+    "bubble_metrics",
+    "bubble_scan",
 ]
 
 for _name in COMMAND_MODULES:
