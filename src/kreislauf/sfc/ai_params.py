@@ -216,6 +216,7 @@ def _evaluate(expr: str, env: dict[str, float]) -> float:
 INITIAL_OF: dict[str, str | float] = {
     "AIS": "AIS0",
     "gA": "g0",
+    "gB": "g0",
     "ge": "g0",
     "ML": "ML0",
     "ICH": "ICH0",
@@ -249,7 +250,7 @@ INITIAL_OF: dict[str, str | float] = {
 """Model variable -> the entry giving its period-0 value (or a number: a model convention,
 e.g. no lab in default and the parent funding counted from the start)."""
 
-EXOGENOUS = ("COMMIT", "g_shock", "pmem")
+EXOGENOUS = ("COMMIT", "g_shock", "pmem", "dr")
 """Exogenous paths of the model: the commitment schedule, a shock to AI spending growth
 (0 in the baseline), the memory price relative to the start (1 in the baseline)."""
 
