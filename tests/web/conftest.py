@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -19,18 +20,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server() -> Iterator[str]:
-    """The dashboard served by uvicorn on 127.0.0.1 in a background thread."""
+@contextmanager
+def serving(app: object) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on 127.0.0.1 in a background thread; yields its base URL."""
     import uvicorn
-
-    from kreislauf.web.app import create_app
 
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(), host="127.0.0.1", port=port, log_level="error", timeout_keep_alive=15
-        )
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", timeout_keep_alive=15)
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -39,6 +36,23 @@ def live_server() -> Iterator[str]:
         time.sleep(0.05)
     if not server.started:
         pytest.fail("the dashboard did not start within 20 s")
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """The dashboard (shipped atlas, no data directory) on loopback."""
+    from kreislauf.web.app import create_app
+
+    with serving(create_app()) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def serve_app() -> object:
+    """:func:`serving`, for tests that need a dashboard built with other arguments."""
+    return serving

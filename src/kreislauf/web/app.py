@@ -334,6 +334,11 @@ def create_app(atlas_dir: Path | None = None, data_dir: Path | None = None) -> F
                 response.headers["allow"] = ", ".join(sorted(allowed))
         return response
 
+    from kreislauf.web import bubble_api, scenarios_api
+
+    bubble_api.register(app, ctx)
+    scenarios_api.register(app, ctx)
+
     # ------------------------------------------------------------------ pages
     from kreislauf.web import pages
 

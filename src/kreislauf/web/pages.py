@@ -12,6 +12,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "home": ("Overview", "Überblick"),
     "atlas": ("Atlas", "Atlas"),
     "network": ("Network", "Netzwerk"),
+    "bubble": ("Bubble tests", "Blasentests"),
+    "scenarios": ("Scenarios", "Szenarien"),
     "scarcity": ("Scarcity", "Knappheit"),
     "claims": ("Claims", "Behauptungen"),
 }
@@ -24,6 +26,13 @@ _STRINGS = {
         "Every figure links to its source.",
         "Den belegten Atlas des KI-Kapitalkreislaufs erkunden und die Modelle rechnen lassen. "
         "Jede Zahl verweist auf ihre Quelle.",
+    ),
+    "home_pages": (
+        '<a href="/bubble">Bubble tests</a>: PSY and LPPLS on any loaded series. '
+        '<a href="/scenarios">Scenarios</a>: change the SFC models\' parameters, run, compare.',
+        '<a href="/bubble?lang=de">Blasentests</a>: PSY und LPPLS auf jeder geladenen Reihe. '
+        '<a href="/scenarios?lang=de">Szenarien</a>: Parameter der SFC-Modelle ändern, rechnen, '
+        "vergleichen.",
     ),
     "entities": ("entities", "Akteure"),
     "relations": ("relations", "Beziehungen"),
@@ -114,6 +123,7 @@ def _home(lang: str) -> str:
 <div class="cards"><div class="card"><b id="n-entities">…</b>{t("entities", lang)}</div>
 <div class="card"><b id="n-relations">…</b>{t("relations", lang)}</div>
 <div class="card"><b id="n-undisclosed">…</b>{t("undisclosed", lang)}</div></div>
+<p>{t("home_pages", lang)}</p>
 <div id="by-type" style="height:380px"></div>"""
     return body
 
@@ -166,12 +176,21 @@ def _claims(lang: str) -> str:
 <th>{t("evidence", lang)}</th></tr></thead><tbody></tbody></table>"""
 
 
+def _module_page(module: str, lang: str) -> str:
+    """A page whose body is built by its API module (``kreislauf.web.<module>.page_body``)."""
+    import importlib
+
+    return str(importlib.import_module(f"kreislauf.web.{module}").page_body(lang))
+
+
 _BUILDERS = {
     "home": _home,
     "atlas": _atlas,
     "network": _network,
     "scarcity": _scarcity,
     "claims": _claims,
+    "bubble": lambda lang: _module_page("bubble_api", lang),
+    "scenarios": lambda lang: _module_page("scenarios_api", lang),
 }
 
 
