@@ -25,7 +25,7 @@ __all__ = ["SolverOptions", "check_blocks", "solve_period"]
 class SolverOptions:
     """Convergence settings (defaults; a model file's ``solver:`` section overrides them)."""
 
-    tolerance: float = 1e-12
+    tolerance: float = 1e-13
     max_iter: int = 200
     newton_max_iter: int = 50
     damping: float = 1.0
@@ -142,7 +142,7 @@ def _solve_block(
             break
     if blown.any():  # Gauss-Seidel diverged: Newton restarts from the initial guess
         cols = np.flatnonzero(blown)
-        V[t, np.ix_(idx, cols)] = x_start[:, cols]
+        V[t][np.ix_(idx, cols)] = x_start[:, cols]
     rest = active | blown
     if rest.any():
         ok |= _newton(cm, fr, blk, rest, opts, iters)
@@ -212,7 +212,8 @@ def check_blocks(model: Model) -> None:
             _solve_block(cm, fr, blk, opts, conv, np.zeros(1, dtype=np.int64))
             if not blk.simultaneous:
                 continue
-            names = [model.equations[e].var for e in blk.eqs]
+            first = min(blk.eqs)  # the block's first equation in the file
+            names = [model.equations[e].var for e in sorted(blk.eqs)]
             J = block_jacobian(cm, fr, blk)[0]
             sv = np.linalg.svd(J, compute_uv=False) if np.all(np.isfinite(J)) else None
             singular = sv is None or sv[-1] <= 1e-9 * max(1.0, sv[0])
@@ -223,7 +224,7 @@ def check_blocks(model: Model) -> None:
                         f"simultaneous block {{{', '.join(names)}}} has no (unique) solution in "
                         f"period 1 with the file's values ({why})",
                         model.file,
-                        model.equations[blk.eqs[0]].line,
+                        model.equations[first].line,
                         names[0],
                     )
                 )

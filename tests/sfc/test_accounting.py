@@ -1,0 +1,117 @@
+"""Accounting checks: a breach stops the run with period, scenario, item and residual."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kreislauf.errors import InputError
+from kreislauf.sfc import AccountingError, AccountingWarning, Shock, load_model, simulate
+
+SIM = (resources.files("kreislauf.sfc") / "models" / "sim.yaml").read_text(encoding="utf-8")
+
+
+def _model(tmp_path: Path, text: str):
+    p = tmp_path / "m.yaml"
+    p.write_text(text, encoding="utf-8")
+    return load_model(p)
+
+
+def test_leaking_household_budget_is_caught_in_its_column(tmp_path):
+    # households keep 0.1 more money than they saved: their column cannot sum to zero
+    m = _model(tmp_path, SIM.replace('"Hh = Hh[-1] + YD - Cd"', '"Hh = Hh[-1] + YD - Cd + 0.1"'))
+    with pytest.raises(AccountingError) as ei:
+        simulate(m, periods=5)
+    e = ei.value
+    assert (e.period, e.scenario) == (1, 0)
+    assert e.check in ("column", "row", "balance sheet")
+    assert abs(e.residual) == pytest.approx(0.1, rel=1e-9)
+    assert "period 1" in str(e) and "scenario 0" in str(e)
+
+
+def test_supply_not_equal_to_demand_breaks_the_row(tmp_path):
+    m = _model(tmp_path, SIM.replace('"Cs = Cd"', '"Cs = 1.01 * Cd"'))
+    with pytest.raises(AccountingError) as ei:
+        simulate(m, periods=3)
+    assert ei.value.item in ("consumption", "production", "wages")
+
+
+def test_breach_only_from_the_shocked_period_and_in_the_right_scenario(tmp_path):
+    text = SIM.replace('"Hh = Hh[-1] + YD - Cd"', '"Hh = Hh[-1] + YD - Cd + leak"').replace(
+        "parameters:", "parameters:\n  leak: {value: 0, source: test}"
+    )
+    m = _model(tmp_path, text)
+    leak = np.array([0.0, 0.0, 0.5])
+    with pytest.raises(AccountingError) as ei:
+        simulate(m, periods=10, shocks=[Shock("leak", 4, "set", leak)])
+    assert (ei.value.period, ei.value.scenario) == (4, 2)
+
+
+@pytest.mark.filterwarnings("ignore::kreislauf.sfc.AccountingWarning")
+def test_warn_mode_warns_and_keeps_the_residuals(tmp_path):
+    m = _model(tmp_path, SIM.replace('"Hh = Hh[-1] + YD - Cd"', '"Hh = Hh[-1] + YD - Cd + 0.1"'))
+    with pytest.warns(AccountingWarning, match="period 1"):
+        res = simulate(m, periods=3, strict="warn")
+    assert (res.residual > res.tol).all()
+    assert res.mode == "warn"
+
+
+def test_checks_cannot_be_switched_off():
+    for bad in ("off", False, "none"):
+        with pytest.raises(InputError, match="never off"):
+            simulate(load_model("sim"), periods=2, strict=bad)
+
+
+def test_tolerance_is_scaled_to_the_size_of_the_economy(tmp_path):
+    # a leak of 1e-7 a period in an economy with flows and stocks of order 1e2 is a relative
+    # residual of about 1e-9 after a few periods: it passes at tol 1e-8, fails at tol 1e-12
+    m = _model(tmp_path, SIM.replace('"Hh = Hh[-1] + YD - Cd"', '"Hh = Hh[-1] + YD - Cd + 1e-7"'))
+    res = simulate(m, periods=5, tol=1e-8)
+    assert 1e-10 < res.residual.max() < 1e-8
+    with pytest.raises(AccountingError):
+        simulate(m, periods=5, tol=1e-12)
+    # the same absolute leak in an economy 1e6 times smaller breaches at tol 1e-8
+    with pytest.raises(AccountingError):
+        simulate(m, periods=5, tol=1e-8, params={"Gd": 20e-6})
+
+
+def test_a_small_leak_cannot_drift_unnoticed(tmp_path):
+    # 1e-7 a period is within tolerance in the flows of each period, but the balance sheet
+    # (Hh against Hs, levels) accumulates it: the run stops once the drift exceeds tol * scale
+    m = _model(tmp_path, SIM.replace('"Hh = Hh[-1] + YD - Cd"', '"Hh = Hh[-1] + YD - Cd + 1e-7"'))
+    with pytest.raises(AccountingError) as ei:
+        simulate(m, periods=100, tol=1e-9)
+    assert ei.value.period > 1
+    assert (ei.value.check, ei.value.item) == ("balance sheet", "H")
+    assert ei.value.residual == pytest.approx(1e-7 * ei.value.period, rel=1e-3)
+
+
+def test_real_stock_must_move_by_its_declared_change(tmp_path):
+    text = SIM.replace(
+        "transactions:",
+        "  K:\n    real: true\n    holder: production\n    asset: K\n    change: I\ntransactions:",
+    ).replace('  - {eq: "Nd = Y / W"', '  - {eq: "K = K[-1] + I + kleak"}\n  - {eq: "Nd = Y / W"')
+    text = text.replace("exogenous:", "exogenous:\n  I: {value: 2, source: test}\n  kleak: {value: 0, source: test}")
+    text = text.replace("initial:", "initial:\n  K: 10")
+    m = _model(tmp_path, text)
+    res = simulate(m, periods=5)
+    bs = res.balance_sheet(5)
+    assert bs.loc["K", "production"] == pytest.approx(20.0)
+    # net worth of the economy = its real stock
+    assert bs.loc["net worth", "sum"] == pytest.approx(20.0, abs=1e-9)
+    with pytest.raises(AccountingError) as ei:
+        simulate(m, periods=5, params={"kleak": 0.5})
+    assert (ei.value.check, ei.value.item) == ("stock change", "K")
+
+
+def test_non_finite_values_are_a_breach(tmp_path):
+    m = _model(tmp_path, SIM.replace('"Nd = Y / W"', '"Nd = Y / W + log(Gd - 19)"'))
+    assert simulate(m, periods=2).converged.all()
+    with pytest.raises(AccountingError, match="had not converged"):
+        simulate(m, periods=2, params={"Gd": 19.0})
+    with pytest.warns(AccountingWarning, match="scenario 1"):
+        res = simulate(m, periods=2, params={"Gd": np.array([20.0, 19.0])}, strict="warn")
+    assert res.converged[:, 0].tolist() == [True, False]

@@ -1,0 +1,95 @@
+"""Model SIM (Godley & Lavoie 2007, ch. 3) reproduces the book's numbers.
+
+Published numbers: G&L (2007), *Monetary Economics*, Table 3.4 (p. 69), "the impact of $20
+of government expenditures, with perfect foresight": alpha1 = 0.6, alpha2 = 0.4,
+theta = 0.2, W = 1, G = 20 from period 2 on, nothing at the start. The book's period 1 is
+the empty economy before G starts; its period 2 is our period 1 (the engine's period 0 holds
+the initial values). The book prints one decimal.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kreislauf.sfc import Shock, load_model, simulate
+
+# G&L 2007, Table 3.4 (p. 69): book periods 2 and 3, and the stationary state ("infinity").
+TABLE_3_4 = {
+    #       period 2  period 3  stationary state
+    "Y": (38.5, 47.9, 100.0),
+    "Td": (7.7, 9.6, 20.0),
+    "YD": (30.8, 38.3, 80.0),
+    "Cd": (18.5, 27.9, 80.0),
+    "Hh": (12.3, 22.7, 80.0),
+}
+DELTA_H = (12.3, 10.4, 0.0)  # the row "change in money stock" of the same table
+
+
+@pytest.fixture(scope="module")
+def sim():
+    return simulate(load_model("sim"), periods=200)
+
+
+@pytest.mark.parametrize("var", sorted(TABLE_3_4))
+def test_table_3_4(sim, var):
+    p2, p3, ss = TABLE_3_4[var]
+    y = sim[var][0]
+    assert y[0] == pytest.approx(p2, abs=0.05)
+    assert y[1] == pytest.approx(p3, abs=0.05)
+    assert y[-1] == pytest.approx(ss, abs=1e-6)
+
+
+def test_table_3_4_change_in_money(sim):
+    h = sim.path("Hh", with_initial=True)[0]
+    dh = np.diff(h)
+    assert dh[0] == pytest.approx(DELTA_H[0], abs=0.05)
+    assert dh[1] == pytest.approx(DELTA_H[1], abs=0.05)
+    assert abs(dh[-1]) < 1e-6
+
+
+def test_steady_state_is_the_analytic_one(sim):
+    # Y* = G / theta and H* = alpha3 * YD* with alpha3 = (1 - alpha1) / alpha2 (G&L 2007, eqs.
+    # 3.15 and 3.16 in section 3.5): 100 and 80 with the book's values.
+    G, theta, a1, a2 = 20, 0.2, 0.6, 0.4
+    assert sim["Y"][0, -1] == pytest.approx(G / theta, abs=1e-6)
+    assert sim["Hh"][0, -1] == pytest.approx((1 - a1) / a2 * (1 - theta) * G / theta, abs=1e-6)
+
+
+def test_hidden_equation_holds_every_period(sim):
+    # Hh = Hs is not one of the model's equations (G&L 2007, section 3.4.3): it must hold anyway,
+    # up to the solver's tolerance accumulated over 200 periods.
+    np.testing.assert_allclose(sim["Hh"], sim["Hs"], rtol=1e-10, atol=1e-12)
+    assert sim.converged.all()
+    assert sim.residual.max() < 1e-10
+
+
+def test_government_spending_shock_20_to_25():
+    """G from 20 to 25 from the stationary state (G&L 2007, section 3.5; the book shows the
+    path as a figure, so the test checks the analytic impact and new stationary state)."""
+    m = load_model("sim")
+    base = simulate(m, periods=120, initial={"Hh": 80.0, "Hs": 80.0})
+    np.testing.assert_allclose(base["Y"], 100.0, atol=1e-9)  # the start is stationary
+    res = simulate(m, periods=120, initial={"Hh": 80.0, "Hs": 80.0},
+                   shocks=[Shock("Gd", 5, "set", 25.0)])
+    y = res["Y"][0]
+    np.testing.assert_allclose(y[:4], 100.0, atol=1e-9)
+    # impact: Y = (G + alpha2 * H[-1]) / (1 - alpha1 (1 - theta)) = (25 + 32) / 0.52
+    assert y[4] == pytest.approx(57 / 0.52, abs=1e-9)
+    assert np.all(np.diff(y[4:]) > -1e-12)  # monotone approach from below
+    assert y[-1] == pytest.approx(25 / 0.2, abs=1e-6)  # Y* = G / theta = 125
+    assert res["Hh"][0, -1] == pytest.approx(100.0, abs=1e-6)  # H* = alpha3 YD* = 100
+
+
+def test_flow_matrix_of_period_1(sim):
+    fm = sim.flow_matrix(1)
+    assert list(fm.columns) == ["households", "production", "government", "sum"]
+    assert "d(H)" in fm.index
+    # book period 2: consumption 18.5 paid by households to production
+    assert fm.loc["consumption", "households"] == pytest.approx(-18.46, abs=0.01)
+    assert fm.loc["consumption", "production"] == pytest.approx(18.46, abs=0.01)
+    np.testing.assert_allclose(fm["sum"], 0.0, atol=1e-9)
+    np.testing.assert_allclose(fm.loc["sum"], 0.0, atol=1e-9)
+    bs = sim.balance_sheet(1)
+    assert bs.loc["H", "households"] == pytest.approx(12.31, abs=0.01)
+    assert bs.loc["net worth", "sum"] == pytest.approx(0.0, abs=1e-9)
