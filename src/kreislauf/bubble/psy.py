@@ -171,7 +171,7 @@ def _check_index(index: pd.Index) -> None:
     if len(dup):
         pos = int(dup[0])
         raise InputError.single(f"duplicated date {index[pos].date()}", row=pos + 1, field="date")
-    diffs = np.diff(index.asi8)
+    diffs = np.diff(index.values.astype("datetime64[ns]").astype(np.int64))
     if np.any(diffs <= 0):
         pos = int(np.flatnonzero(diffs <= 0)[0]) + 1
         raise InputError.single(
@@ -300,6 +300,12 @@ def psy(
     w = _check_window(n, min_window, k)
     L = min_duration_obs(n, min_duration, duration_delta)
     b_seq, fwd = data_sequences(y, w, k, ic)
+    if not np.isfinite(b_seq).any():
+        raise InputError.single(
+            "no window gives a defined ADF regression (the series is flat or exactly linear "
+            "within every window)",
+            field="series",
+        )
     cv = critical_values(
         n,
         min_window=w,
