@@ -94,7 +94,9 @@ def test_real_stock_must_move_by_its_declared_change(tmp_path):
         "transactions:",
         "  K:\n    real: true\n    holder: production\n    asset: K\n    change: I\ntransactions:",
     ).replace('  - {eq: "Nd = Y / W"', '  - {eq: "K = K[-1] + I + kleak"}\n  - {eq: "Nd = Y / W"')
-    text = text.replace("exogenous:", "exogenous:\n  I: {value: 2, source: test}\n  kleak: {value: 0, source: test}")
+    text = text.replace(
+        "exogenous:", "exogenous:\n  I: {value: 2, source: test}\n  kleak: {value: 0, source: test}"
+    )
     text = text.replace("initial:", "initial:\n  K: 10")
     m = _model(tmp_path, text)
     res = simulate(m, periods=5)

@@ -53,14 +53,17 @@ def test_unknown_sector_in_a_stock(tmp_path):
 
 
 def test_transaction_without_a_counterparty(tmp_path):
-    bad = SIM.replace("{name: taxes, from: households, to: government, value: Ts, received: Td}",
-                      "{name: taxes, from: households, value: Ts}")
+    bad = SIM.replace(
+        "{name: taxes, from: households, to: government, value: Ts, received: Td}",
+        "{name: taxes, from: households, value: Ts}",
+    )
     _expect(tmp_path, bad, "name: taxes", "no counterparty", "to (receiver)")
 
 
 def test_transaction_paid_to_itself(tmp_path):
-    bad = SIM.replace("from: households, to: government, value: Ts",
-                      "from: households, to: households, value: Ts")
+    bad = SIM.replace(
+        "from: households, to: government, value: Ts", "from: households, to: households, value: Ts"
+    )
     _expect(tmp_path, bad, "name: taxes", "same sector")
 
 
@@ -70,7 +73,9 @@ def test_financial_stock_without_issuer(tmp_path):
 
 
 def test_equation_references_undefined_variable(tmp_path):
-    bad = SIM.replace('"Cd = alpha1 * YD + alpha2 * Hh[-1]"', '"Cd = alpha1 * YD + alpha3 * Hh[-1]"')
+    bad = SIM.replace(
+        '"Cd = alpha1 * YD + alpha2 * Hh[-1]"', '"Cd = alpha1 * YD + alpha3 * Hh[-1]"'
+    )
     _expect(tmp_path, bad, "alpha3", "undefined variable 'alpha3'")
 
 
@@ -92,7 +97,9 @@ def test_cycle_with_no_solution(tmp_path):
 
 def test_singular_two_equation_cycle(tmp_path):
     bad = SIM + "  # extra\n"
-    bad = bad.replace('  - {eq: "Nd = Y / W"', '  - {eq: "a = b"}\n  - {eq: "b = a"}\n  - {eq: "Nd = Y / W"')
+    bad = bad.replace(
+        '  - {eq: "Nd = Y / W"', '  - {eq: "a = b"}\n  - {eq: "b = a"}\n  - {eq: "Nd = Y / W"'
+    )
     _expect(tmp_path, bad, 'eq: "a = b"', "no (unique) solution")
 
 
@@ -112,8 +119,11 @@ def test_code_injection_in_an_equation(tmp_path, expr, why):
 
 
 def test_parameter_without_source_or_value(tmp_path):
-    bad = SIM.replace('alpha1: {value: 0.6, source: "G&L 2007, p. 69 (Table 3.4): propensity to consume out of income"}',
-                      "alpha1: {value: 0.6}")
+    bad = SIM.replace(
+        'alpha1: {value: 0.6, source: "G&L 2007, p. 69 (Table 3.4): propensity to consume out of '
+        'income"}',
+        "alpha1: {value: 0.6}",
+    )
     _expect(tmp_path, bad, "alpha1: {value: 0.6}", "needs a 'source'")
     bad = SIM.replace("alpha1: {value: 0.6, source:", "alpha1: {source:")
     _expect(tmp_path, bad, "alpha1: {source:", "has no value")
@@ -135,24 +145,33 @@ def test_accounting_cannot_be_switched_off(tmp_path):
 def test_unknown_top_level_key_and_duplicate_key(tmp_path):
     bad = SIM.replace("frequency: year", "frequency: year\nfrequencyy: year")
     _expect(tmp_path, bad, "frequencyy", "unknown key 'frequencyy'")
-    bad = SIM.replace("  theta:  {value: 0.2", "  alpha2: {value: 0.3, source: x}\n  theta:  {value: 0.2")
+    bad = SIM.replace(
+        "  theta:  {value: 0.2", "  alpha2: {value: 0.3, source: x}\n  theta:  {value: 0.2"
+    )
     _expect(tmp_path, bad, "alpha2: {value: 0.3", "duplicate key 'alpha2'")
 
 
 def test_shock_of_unknown_variable_and_bad_period(tmp_path):
-    bad = SIM.replace("checks:", "shocks:\n  - {var: Gx, from: 3, set: 25}\n  - {var: Gd, from: 0, set: 25}\nchecks:")
+    bad = SIM.replace(
+        "checks:",
+        "shocks:\n  - {var: Gx, from: 3, set: 25}\n  - {var: Gd, from: 0, set: 25}\nchecks:",
+    )
     _expect(tmp_path, bad, "var: Gx", "not a parameter or exogenous variable")
     _expect(tmp_path, bad, "var: Gd, from: 0", "'from' must be a period")
 
 
 def test_invalid_yaml_has_a_line(tmp_path):
-    bad = SIM.replace("sectors: [households, production, government]", "sectors: [households, production")
+    bad = SIM.replace(
+        "sectors: [households, production, government]", "sectors: [households, production"
+    )
     probs = _problems(tmp_path, bad)
     assert probs[0].row is not None and "not valid YAML" in probs[0].message
 
 
 def test_all_problems_are_reported_together(tmp_path):
-    bad = SIM.replace("to: production, value: Cd", "to: prod, value: Cd").replace('"Nd = Y / W"', '"Nd = Y / Wx"')
+    bad = SIM.replace("to: production, value: Cd", "to: prod, value: Cd").replace(
+        '"Nd = Y / W"', '"Nd = Y / Wx"'
+    )
     probs = _problems(tmp_path, bad)
     assert len(probs) >= 2
 

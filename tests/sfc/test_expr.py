@@ -9,7 +9,9 @@ from kreislauf.errors import InputError
 from kreislauf.sfc.expr import parse_equation, parse_expr, to_closure
 
 
-def _eval(text: str, env: dict[str, np.ndarray], lagged: dict[tuple[str, int], np.ndarray] | None = None):
+def _eval(
+    text: str, env: dict[str, np.ndarray], lagged: dict[tuple[str, int], np.ndarray] | None = None
+):
     e = parse_expr(text)
     lagged = lagged or {}
 
@@ -44,8 +46,10 @@ def test_functions_and_comparisons():
     env = {"x": x, "y": y}
     np.testing.assert_array_equal(_eval("min(x, y, 2)", env), np.minimum(np.minimum(x, y), 2))
     np.testing.assert_array_equal(_eval("max(x, y)", env), np.maximum(x, y))
-    np.testing.assert_array_equal(_eval("where(x > 0, sqrt(abs(x)), exp(x))", env),
-                                  np.where(x > 0, np.sqrt(np.abs(x)), np.exp(x)))
+    np.testing.assert_array_equal(
+        _eval("where(x > 0, sqrt(abs(x)), exp(x))", env),
+        np.where(x > 0, np.sqrt(np.abs(x)), np.exp(x)),
+    )
     np.testing.assert_array_equal(_eval("x < y", env), [1.0, 1.0, 0.0])
     np.testing.assert_array_equal(_eval("0 < x <= 1", env), [0.0, 1.0, 0.0])
     np.testing.assert_array_equal(_eval("(x > 0) and (x < 1) or x == -1", env), [1.0, 1.0, 0.0])

@@ -19,14 +19,25 @@ import pytest
 from kreislauf.sfc import Shock, load_model, simulate
 
 
-def stationary(alpha1=0.6, alpha2=0.4, theta=0.2, lambda0=0.635, lambda1=5.0, lambda2=0.01,
-               G=20.0, r=0.025):
+def stationary(
+    alpha1=0.6, alpha2=0.4, theta=0.2, lambda0=0.635, lambda1=5.0, lambda2=0.01, G=20.0, r=0.025
+):
     a3 = (1 - alpha1) / alpha2
     b = a3 * (lambda0 + lambda1 * r) - lambda2
     yd = (1 - theta) * G / (1 - (1 - theta) * (1 + r * b))
     v, bh = a3 * yd, b * yd
-    return {"YD": yd, "Y": yd + G, "C": yd, "V": v, "Bh": bh, "Hh": v - bh, "Bcb": v - bh,
-            "Hs": v - bh, "Bs": v, "T": theta * (yd + G + r * bh)}
+    return {
+        "YD": yd,
+        "Y": yd + G,
+        "C": yd,
+        "V": v,
+        "Bh": bh,
+        "Hh": v - bh,
+        "Bcb": v - bh,
+        "Hs": v - bh,
+        "Bs": v,
+        "T": theta * (yd + G + r * bh),
+    }
 
 
 @pytest.fixture(scope="module")

@@ -70,8 +70,9 @@ def test_government_spending_shock_20_to_25():
     m = load_model("sim")
     base = simulate(m, periods=120, initial={"Hh": 80.0, "Hs": 80.0})
     np.testing.assert_allclose(base["Y"], 100.0, atol=1e-9)  # the start is stationary
-    res = simulate(m, periods=120, initial={"Hh": 80.0, "Hs": 80.0},
-                   shocks=[Shock("Gd", 5, "set", 25.0)])
+    res = simulate(
+        m, periods=120, initial={"Hh": 80.0, "Hs": 80.0}, shocks=[Shock("Gd", 5, "set", 25.0)]
+    )
     y = res["Y"][0]
     np.testing.assert_allclose(y[:4], 100.0, atol=1e-9)
     # impact: Y = (G + alpha2 * H[-1]) / (1 - alpha1 (1 - theta)) = (25 + 32) / 0.52

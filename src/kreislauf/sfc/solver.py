@@ -99,7 +99,9 @@ def _newton(
             lam = np.where(worse, lam * 0.5, lam)
         xn = np.where(live & ~bad, x + lam * dx, x)
         iters[live] += 1
-        conv = live & ~bad & _small(xn - x, xn, opts.tolerance)
+        Fx = xn - _jacobi(cm, fr, blk, xn)
+        res_ok = _small(Fx, xn, max(100 * opts.tolerance, 1e-12))
+        conv = live & ~bad & res_ok & _small(xn - x, xn, opts.tolerance)
         ok |= conv
         done |= conv | bad
         x = xn
