@@ -182,32 +182,36 @@ def derive(values: dict[str, Any]) -> list[Entry]:
     env["COMMIT1"] = first
     for name, (formula, unit) in DERIVED.items():
         expr = formula.replace("COMMIT[1]", "COMMIT1")
-        val = _evaluate(expr, env)
+        val = float(_evaluate(expr, env))
         env[name] = val
-        out.append(Entry(name, round(val, 9), unit, f"derived: {formula}", "derived"))
+        out.append(Entry(name, val, unit, f"derived: {formula}", "derived"))
     return out
 
 
-def _evaluate(expr: str, env: dict[str, float]) -> float:
-    """Evaluate a formula of :data:`DERIVED` (names, + - * /, max) without eval."""
+def _evaluate(expr: str, env: dict[str, Any]) -> Any:
+    """Evaluate a formula of :data:`DERIVED` (names, + - * / **, max) without eval.
+
+    Works elementwise on NumPy arrays (``max`` is :func:`numpy.maximum`)."""
     import ast
     import operator as op
 
     ops = {ast.Add: op.add, ast.Sub: op.sub, ast.Mult: op.mul, ast.Div: op.truediv, ast.Pow: op.pow}
 
-    def ev(n: ast.AST) -> float:
+    import numpy as np
+
+    def ev(n: ast.AST) -> Any:
         if isinstance(n, ast.Expression):
             return ev(n.body)
         if isinstance(n, ast.Constant) and isinstance(n.value, int | float):
             return float(n.value)
         if isinstance(n, ast.Name):
-            return float(env[n.id])
+            return env[n.id]
         if isinstance(n, ast.BinOp) and type(n.op) in ops:
             return ops[type(n.op)](ev(n.left), ev(n.right))
         if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub):
             return -ev(n.operand)
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "max":
-            return max(ev(a) for a in n.args)
+            return np.maximum(*[ev(a) for a in n.args])
         raise ValueError(f"unsupported formula element {ast.dump(n)}")
 
     return ev(ast.parse(expr, mode="eval"))
@@ -250,6 +254,13 @@ INITIAL_OF: dict[str, str | float] = {
 """Model variable -> the entry giving its period-0 value (or a number: a model convention,
 e.g. no lab in default and the parent funding counted from the start)."""
 
+INITIAL_ONLY = frozenset(
+    {"ML0", "ICH0", "CP0", "KG0", "K0", "KB0", "LC0", "MC0", "RH0", "MH0", "ELH0", "ROV0"}
+    | {"MV0", "ELV0", "G0", "ME0", "BG0", "ELI0", "MI0", "COd0", "COa0", "COn0", "CAPEX_H0"}
+    | {"CLOUD0"}
+)
+"""Entries that only set period-0 values (or feed derived values) and are not model parameters."""
+
 EXOGENOUS = ("COMMIT", "g_shock", "pmem", "dr")
 """Exogenous paths of the model: the commitment schedule, a shock to AI spending growth
 (0 in the baseline), the memory price relative to the start (1 in the baseline)."""
@@ -278,8 +289,118 @@ def model_values(entries: list[Entry]) -> tuple[dict[str, Entry], dict[str, tupl
             initial[var] = (float(e.value), f"{ref}: {why}")  # type: ignore[arg-type]
         else:
             initial[var] = (float(ref), "model convention at the start")
-    used_only_initial = {"ML0", "ICH0", "CP0", "KG0", "K0", "KB0", "LC0", "MC0", "RH0", "MH0"}
-    used_only_initial |= {"ELH0", "ROV0", "MV0", "ELV0", "G0", "ME0", "BG0", "ELI0", "MI0"}
-    used_only_initial |= {"COd0", "COa0", "COn0", "CAPEX_H0", "CLOUD0"}
-    params = {n: e for n, e in by.items() if n not in used_only_initial and n not in EXOGENOUS}
+    params = {n: e for n, e in by.items() if n not in INITIAL_ONLY and n not in EXOGENOUS}
     return params, initial
+
+
+def calibrated_overrides(
+    entries: list[Entry], draws: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Engine overrides (``params``, ``initial``) from calibrated entries and optional draws.
+
+    The derived values (:data:`DERIVED`) are recomputed from the drawn raw values, draw by
+    draw (vectorised), so every draw stays calibrated: e.g. a drawn accelerator life changes
+    the depreciation and with it the margin ``mH`` that matches the reported net income.
+
+    Parameters
+    ----------
+    entries : list of Entry
+        Raw and atlas entries (``COMMIT`` included), e.g. ``calibrate(...).entries``.
+    draws : dict, optional
+        Raw parameter name -> array (S,) of draws.
+
+    Returns
+    -------
+    (dict, dict)
+        ``params`` (parameters and the ``COMMIT`` path as a tuple) and ``initial`` values,
+        ready for :func:`kreislauf.sfc.simulate`.
+    """
+    import numpy as np
+
+    raw = {e.name: e for e in entries if e.kind != "derived"}
+    env: dict[str, Any] = {n: e.value for n, e in raw.items() if n != "COMMIT"}
+    unknown = sorted(set(draws or {}) - set(env))
+    if unknown:
+        raise InputError.single(
+            f"cannot draw {unknown}: not entries of the parameter file", field="parameters"
+        )
+    env.update({k: np.asarray(v, dtype=float) for k, v in (draws or {}).items()})
+    commit = raw["COMMIT"].value
+    env["COMMIT1"] = float(commit[0]) if isinstance(commit, list | tuple) else float(commit)
+    for name, (formula, _unit) in DERIVED.items():
+        env[name] = _evaluate(formula.replace("COMMIT[1]", "COMMIT1"), env)
+    params, initial = {}, {}
+    for var, ref in INITIAL_OF.items():
+        initial[var] = env[ref] if isinstance(ref, str) else ref
+    for name, val in env.items():
+        if name in INITIAL_ONLY or name == "COMMIT1":
+            continue
+        params[name] = val
+    params["COMMIT"] = tuple(float(x) for x in commit)
+    return params, initial
+
+
+def load_calibration(
+    data_dir: str | Path | None = None,
+    atlas_dir: str | Path | None = None,
+    params_file: str | Path | None = None,
+    periods: int = 40,
+) -> Any:
+    """Read the parameter file, the atlas and (optionally) market data; calibrate.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        A market-data directory (``--data-dir``): the fundamentals and S&P 500 snapshot files
+        found under it replace the shipped ``data`` entries (differences are noted).
+        Without it the shipped, sourced values are used.
+    atlas_dir : path, optional
+        An atlas directory; default the shipped atlas.
+    params_file : path, optional
+        A parameter file; default the shipped one.
+    periods : int
+        Length of the commitment path.
+
+    Returns
+    -------
+    Calibration
+        With the derived entries appended.
+    """
+    from kreislauf.atlas import load_atlas
+    from kreislauf.data.directory import discover, load_family
+    from kreislauf.sfc.calibration import Calibration, calibrate
+
+    start, raw = read_params(params_file)
+    atlas = load_atlas(atlas_dir)
+    fund = conc = None
+    if data_dir is not None:
+        found = discover(Path(data_dir))
+        if found.get("fundamentals"):
+            fund = load_family(Path(data_dir), "fundamentals")[0].frame
+        if found.get("concentration"):
+            conc = load_family(Path(data_dir), "concentration")[0].frame
+        if fund is None and conc is None:
+            raise InputError.single(
+                "no fundamentals or S&P 500 concentration file under this directory",
+                file=str(data_dir),
+            )
+    cal = calibrate(raw, start, periods, atlas.relations, atlas.entities, fund, conc)
+    entries = list(cal.entries) + derive(cal.values())
+    return Calibration(tuple(entries), cal.schedule, cal.notes)
+
+
+class Recalibrate:
+    """Draws -> engine overrides for the AI circuit (picklable, for Dask workers).
+
+    Parameters
+    ----------
+    entries : list of Entry
+        The calibration (``load_calibration().entries``).
+    """
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = list(entries)
+
+    def __call__(self, draws: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """``(params, initial)`` for :func:`kreislauf.sfc.simulate`."""
+        return calibrated_overrides(self.entries, draws)

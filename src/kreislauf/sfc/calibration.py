@@ -399,6 +399,9 @@ def calibrate(
     schedule = None
 
     def replace(new: Entry) -> None:
+        if new.name == "COMMIT" and not any(e.name == "COMMIT" for e in entries):
+            entries.append(new)
+            return
         old = _find(entries, new.name)
         if isinstance(old.value, float | int) and isinstance(new.value, float | int):
             if not np.isclose(old.value, new.value, rtol=1e-9, atol=1e-9):
@@ -411,7 +414,7 @@ def calibrate(
         replace(
             Entry(
                 "COMMIT",
-                [round(float(x), 10) for x in schedule.total],
+                [float(x) for x in schedule.total],
                 "USD bn per quarter",
                 f"atlas relations {ids}; spread by kreislauf.sfc.calibration.commitment_schedules",
                 "atlas",
