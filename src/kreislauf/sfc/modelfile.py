@@ -7,16 +7,14 @@ marks) and the field.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kreislauf.errors import InputError, Problem
-from kreislauf.sfc.expr import IDENT, Expr, parse_equation, parse_expr
+from kreislauf.sfc.expr import IDENT, Expr, parse_equation
+from kreislauf.sfc.spec import Equation, Model, Scenario, Shock, Stock, Transaction, Value
+from kreislauf.sfc.yamlfile import Ctx, keys, line, num, read_yaml
 
 __all__ = [
     "Equation",
@@ -35,227 +33,7 @@ MODES = ("raise", "warn")
 OPS = ("set", "add", "scale")
 
 
-# ------------------------------------------------------------------ data model
-@dataclass(frozen=True)
-class Value:
-    """A parameter, exogenous path or initial value with its source.
-
-    ``value`` is a float, or a tuple of floats (an exogenous path for periods 1, 2, ...).
-    """
-
-    value: float | tuple[float, ...]
-    source: str | None = None
-    line: int | None = None
-
-
-@dataclass(frozen=True)
-class Equation:
-    """``var = expr``, written at ``line``."""
-
-    var: str
-    expr: Expr
-    line: int | None = None
-    description: str | None = None
-
-
-@dataclass(frozen=True)
-class Stock:
-    """A balance-sheet item: holders' and issuers' expressions per sector."""
-
-    name: str
-    holders: tuple[tuple[str, Expr], ...]
-    issuers: tuple[tuple[str, Expr], ...]
-    real: bool = False
-    change: Expr | None = None
-    revaluation: Expr | None = None
-    description: str | None = None
-    line: int | None = None
-
-
-@dataclass(frozen=True)
-class Transaction:
-    """A row of the transaction-flow matrix: ``(sector, sign, expr)`` entries."""
-
-    name: str
-    entries: tuple[tuple[str, float, Expr], ...]
-    line: int | None = None
-
-
-@dataclass(frozen=True)
-class Shock:
-    """A scheduled change: from period ``start`` to ``until`` (inclusive; None = the end).
-
-    ``op`` is ``set``, ``add`` or ``scale``; ``value`` a float or an array of shape ``(S,)``.
-    """
-
-    var: str
-    start: int
-    op: str
-    value: Any
-    until: int | None = None
-    file: str | None = None
-    line: int | None = None
-
-
-@dataclass(frozen=True)
-class Model:
-    """A validated SFC model (see docs/sfc.md for the file format)."""
-
-    name: str
-    source: str
-    sectors: tuple[str, ...]
-    stocks: tuple[Stock, ...]
-    transactions: tuple[Transaction, ...]
-    equations: tuple[Equation, ...]
-    parameters: dict[str, Value]
-    exogenous: dict[str, Value]
-    initial: dict[str, Value]
-    shocks: tuple[Shock, ...] = ()
-    title: str | None = None
-    frequency: str = "year"
-    tolerance: float = 1e-9
-    mode: str = "raise"
-    solver: dict[str, float] = field(default_factory=dict)
-    file: str | None = None
-
-    @property
-    def endogenous(self) -> tuple[str, ...]:
-        """Variables defined by an equation, in file order."""
-        return tuple(e.var for e in self.equations)
-
-    def line_of(self, var: str) -> int | None:
-        """Line of the equation (or declaration) of ``var``."""
-        for e in self.equations:
-            if e.var == var:
-                return e.line
-        for d in (self.parameters, self.exogenous):
-            if var in d:
-                return d[var].line
-        return None
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """Parameter overrides and shocks loaded from a scenario file."""
-
-    name: str
-    params: dict[str, Any]
-    shocks: tuple[Shock, ...]
-    description: str | None = None
-    file: str | None = None
-
-
-# ------------------------------------------------------------- YAML with lines
-class _LDict(dict):
-    line: int | None = None
-    lines: dict[Any, int]
-
-
-class _LList(list):
-    line: int | None = None
-    lines: list[int]
-
-
-class _Loader(yaml.SafeLoader):
-    problems: list[Problem]
-
-
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _LDict:
-    loader.flatten_mapping(node)
-    d = _LDict()
-    d.line, d.lines = node.start_mark.line + 1, {}
-    for kn, vn in node.value:
-        k = loader.construct_object(kn, deep=True)
-        if k in d:
-            loader.problems.append(
-                Problem(f"duplicate key {k!r}", loader.name, kn.start_mark.line + 1, str(k))
-            )
-        d[k] = loader.construct_object(vn, deep=True)
-        d.lines[k] = kn.start_mark.line + 1
-    return d
-
-
-def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> _LList:
-    lst = _LList(loader.construct_object(n, deep=True) for n in node.value)
-    lst.line, lst.lines = node.start_mark.line + 1, [n.start_mark.line + 1 for n in node.value]
-    return lst
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-
-
-def _read_yaml(path: Path, text: str | None = None) -> tuple[Any, list[Problem]]:
-    fname = str(path)
-    if text is None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError.single(f"cannot read the file: {exc}", file=fname) from exc
-    loader = _Loader(text)
-    loader.name = fname
-    loader.problems = []
-    try:
-        data = loader.get_single_data()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError.single(
-            f"not valid YAML: {getattr(exc, 'problem', exc)}",
-            file=fname,
-            row=None if mark is None else mark.line + 1,
-        ) from exc
-    finally:
-        loader.dispose()
-    return data, loader.problems
-
-
-# ------------------------------------------------------------------ validation
-class _Ctx:
-    def __init__(self, file: str, problems: list[Problem]):
-        self.file, self.problems = file, problems
-
-    def err(self, msg: str, line: int | None, fld: str | None = None) -> None:
-        self.problems.append(Problem(msg, self.file, line, fld))
-
-    def expr(self, text: Any, line: int | None, fld: str) -> Expr | None:
-        try:
-            return parse_expr(text, file=self.file, line=line, field=fld)
-        except InputError as exc:
-            self.problems.extend(exc.problems)
-            return None
-
-
-def _line(d: Any, key: Any) -> int | None:
-    lines = getattr(d, "lines", None)
-    if isinstance(lines, dict):
-        return lines.get(key, getattr(d, "line", None))
-    if isinstance(lines, list) and isinstance(key, int) and key < len(lines):
-        return lines[key]
-    return getattr(d, "line", None)
-
-
-def _num(x: Any) -> float | None:
-    if isinstance(x, bool) or not isinstance(x, int | float):
-        return None
-    v = float(x)
-    return v if math.isfinite(v) else None
-
-
-def _keys(c: _Ctx, d: Any, allowed: set[str], what: str) -> bool:
-    if not isinstance(d, dict):
-        c.err(f"{what}: expected a mapping, got {type(d).__name__}", getattr(d, "line", None))
-        return False
-    for k in d:
-        if k not in allowed:
-            c.err(
-                f"{what}: unknown key {k!r} (allowed: {', '.join(sorted(allowed))})",
-                _line(d, k),
-                str(k),
-            )
-    return True
-
-
-def _values(c: _Ctx, raw: Any, what: str, *, paths: bool, need_source: bool) -> dict[str, Value]:
+def _values(c: Ctx, raw: Any, what: str, *, paths: bool, need_source: bool) -> dict[str, Value]:
     out: dict[str, Value] = {}
     if raw is None:
         return out
@@ -263,13 +41,13 @@ def _values(c: _Ctx, raw: Any, what: str, *, paths: bool, need_source: bool) -> 
         c.err(f"'{what}' must be a mapping name -> {{value, source}}", getattr(raw, "line", None))
         return out
     for name, spec in raw.items():
-        ln = _line(raw, name)
+        ln = line(raw, name)
         if not isinstance(name, str) or not IDENT.match(name) or name.startswith("__"):
             c.err(f"{what}: {name!r} is not a valid name", ln, str(name))
             continue
         src = None
         if isinstance(spec, dict):
-            _keys(c, spec, {"value", "source", "description", "unit"}, f"{what} {name}")
+            keys(c, spec, {"value", "source", "description", "unit"}, f"{what} {name}")
             src, v = spec.get("source"), spec.get("value")
             if "value" not in spec:
                 c.err(f"{what} {name!r} has no value", ln, name)
@@ -279,7 +57,7 @@ def _values(c: _Ctx, raw: Any, what: str, *, paths: bool, need_source: bool) -> 
         if need_source and (not isinstance(src, str) or not src.strip()):
             c.err(f"{what} {name!r} needs a 'source' (a citation, or 'assumption: ...')", ln, name)
         if paths and isinstance(v, list):
-            vals = [_num(x) for x in v]
+            vals = [num(x) for x in v]
             if not vals or any(x is None for x in vals):
                 c.err(
                     f"{what} {name!r}: expected a number or a non-empty list of numbers", ln, name
@@ -287,7 +65,7 @@ def _values(c: _Ctx, raw: Any, what: str, *, paths: bool, need_source: bool) -> 
                 continue
             out[name] = Value(tuple(vals), src, ln)  # type: ignore[arg-type]
         else:
-            f = _num(v)
+            f = num(v)
             if f is None:
                 c.err(f"{what} {name!r}: expected a finite number, got {v!r}", ln, name)
                 continue
@@ -295,7 +73,7 @@ def _values(c: _Ctx, raw: Any, what: str, *, paths: bool, need_source: bool) -> 
     return out
 
 
-def _shocks(c: _Ctx, raw: Any) -> list[Shock]:
+def _shocks(c: Ctx, raw: Any) -> list[Shock]:
     out: list[Shock] = []
     if raw is None:
         return out
@@ -303,8 +81,8 @@ def _shocks(c: _Ctx, raw: Any) -> list[Shock]:
         c.err("'shocks' must be a list", getattr(raw, "line", None))
         return out
     for i, s in enumerate(raw):
-        ln = _line(raw, i)
-        if not _keys(c, s, {"var", "from", "until", *OPS, "description", "source"}, "shock"):
+        ln = line(raw, i)
+        if not keys(c, s, {"var", "from", "until", *OPS, "description", "source"}, "shock"):
             continue
         ops = [o for o in OPS if o in s]
         var, start, until = s.get("var"), s.get("from", 1), s.get("until")
@@ -314,7 +92,7 @@ def _shocks(c: _Ctx, raw: Any) -> list[Shock]:
         if len(ops) != 1:
             c.err(f"shock of {var!r} needs exactly one of set | add | scale", ln, var)
             continue
-        val = _num(s[ops[0]])
+        val = num(s[ops[0]])
         if val is None:
             c.err(f"shock of {var!r}: {ops[0]} must be a finite number", ln, var)
             continue
@@ -329,10 +107,10 @@ def _shocks(c: _Ctx, raw: Any) -> list[Shock]:
 
 
 def _sector_exprs(
-    c: _Ctx, spec: dict, one: str, many: str, ekey: str, name: str, sectors: set[str]
+    c: Ctx, spec: dict, one: str, many: str, ekey: str, name: str, sectors: set[str]
 ) -> list[tuple[str, Expr]]:
     out: list[tuple[str, Expr]] = []
-    ln = _line(spec, one) if one in spec else _line(spec, many)
+    ln = line(spec, one) if one in spec else line(spec, many)
     if one in spec and many in spec:
         c.err(f"stock {name!r}: give either {one!r} or {many!r}, not both", ln, name)
         return out
@@ -381,29 +159,29 @@ _MODEL_KEYS = {
 
 def parse_model(data: Any, file: str, problems: list[Problem] | None = None) -> Model:
     """Validate the parsed YAML of a model file and build a :class:`Model`."""
-    c = _Ctx(file, list(problems or []))
-    if not _keys(c, data, _MODEL_KEYS, "model file"):
+    c = Ctx(file, list(problems or []))
+    if not keys(c, data, _MODEL_KEYS, "model file"):
         raise InputError(c.problems)
     for req in ("name", "source", "sectors", "equations"):
         if req not in data:
             c.err(f"model file needs '{req}'", getattr(data, "line", 1), req)
     name = data.get("name", "?")
     if not isinstance(name, str) or not IDENT.match(name):
-        c.err(f"'name' must be an identifier, got {name!r}", _line(data, "name"), "name")
+        c.err(f"'name' must be an identifier, got {name!r}", line(data, "name"), "name")
     # sectors
     raw_sec = data.get("sectors", [])
     sec_list = list(raw_sec) if isinstance(raw_sec, list | dict) else []
     if not sec_list and "sectors" in data:
-        c.err("'sectors' must be a non-empty list of names", _line(data, "sectors"), "sectors")
+        c.err("'sectors' must be a non-empty list of names", line(data, "sectors"), "sectors")
     for i, s in enumerate(sec_list):
         if not isinstance(s, str) or not IDENT.match(s):
             c.err(
                 f"sector {s!r} is not a valid name",
-                _line(raw_sec, i if isinstance(raw_sec, list) else s),
+                line(raw_sec, i if isinstance(raw_sec, list) else s),
                 "sectors",
             )
         elif sec_list.count(s) > 1 and sec_list.index(s) == i:
-            c.err(f"sector {s!r} is listed twice", _line(data, "sectors"), "sectors")
+            c.err(f"sector {s!r} is listed twice", line(data, "sectors"), "sectors")
     sectors = {s for s in sec_list if isinstance(s, str)}
     # parameters, exogenous, initial
     params = _values(c, data.get("parameters"), "parameter", paths=False, need_source=True)
@@ -415,14 +193,14 @@ def parse_model(data: Any, file: str, problems: list[Problem] | None = None) -> 
     eqs: list[Equation] = []
     raw_eq = data.get("equations", [])
     if not isinstance(raw_eq, list):
-        c.err("'equations' must be a list", _line(data, "equations"), "equations")
+        c.err("'equations' must be a list", line(data, "equations"), "equations")
         raw_eq = []
     seen: dict[str, int | None] = {}
     for i, item in enumerate(raw_eq):
-        ln = _line(raw_eq, i)
+        ln = line(raw_eq, i)
         desc = None
         if isinstance(item, dict):
-            _keys(c, item, {"eq", "description", "source"}, "equation")
+            keys(c, item, {"eq", "description", "source"}, "equation")
             desc, item = item.get("description"), item.get("eq")
         try:
             var, ex = parse_equation(item, file=file, line=ln)
@@ -444,7 +222,7 @@ def parse_model(data: Any, file: str, problems: list[Problem] | None = None) -> 
     stocks: list[Stock] = []
     raw_st = data.get("stocks") or {}
     if not isinstance(raw_st, dict):
-        c.err("'stocks' must be a mapping name -> spec", _line(data, "stocks"), "stocks")
+        c.err("'stocks' must be a mapping name -> spec", line(data, "stocks"), "stocks")
         raw_st = {}
     st_keys = {
         "holder",
@@ -460,8 +238,8 @@ def parse_model(data: Any, file: str, problems: list[Problem] | None = None) -> 
         "unit",
     }
     for sname, spec in raw_st.items():
-        ln = _line(raw_st, sname)
-        if not _keys(c, spec, st_keys, f"stock {sname!r}"):
+        ln = line(raw_st, sname)
+        if not keys(c, spec, st_keys, f"stock {sname!r}"):
             continue
         real = bool(spec.get("real", False))
         hold = _sector_exprs(c, spec, "holder", "holders", "asset", sname, sectors)
@@ -503,11 +281,11 @@ def parse_model(data: Any, file: str, problems: list[Problem] | None = None) -> 
     trans: list[Transaction] = []
     raw_tr = data.get("transactions") or []
     if not isinstance(raw_tr, list):
-        c.err("'transactions' must be a list", _line(data, "transactions"), "transactions")
+        c.err("'transactions' must be a list", line(data, "transactions"), "transactions")
         raw_tr = []
     for i, t in enumerate(raw_tr):
-        ln = _line(raw_tr, i)
-        if not _keys(
+        ln = line(raw_tr, i)
+        if not keys(
             c,
             t,
             {"name", "from", "to", "value", "received", "entries", "description"},
@@ -618,27 +396,27 @@ def parse_model(data: Any, file: str, problems: list[Problem] | None = None) -> 
             c.err(f"shock of {s.var!r}: not a parameter or exogenous variable", s.line, s.var)
     tol, mode = 1e-9, "raise"
     chk = data.get("checks")
-    if chk is not None and _keys(c, chk, {"tolerance", "mode"}, "checks"):
-        tol = _num(chk.get("tolerance", tol)) or -1.0
+    if chk is not None and keys(c, chk, {"tolerance", "mode"}, "checks"):
+        tol = num(chk.get("tolerance", tol)) or -1.0
         mode = chk.get("mode", mode)
         if tol <= 0:
-            c.err("checks.tolerance must be a positive number", _line(chk, "tolerance"), "tol")
+            c.err("checks.tolerance must be a positive number", line(chk, "tolerance"), "tol")
         if mode not in MODES:
             c.err(
                 f"checks.mode must be raise or warn (accounting checks are never off), got "
                 f"{mode!r}",
-                _line(chk, "mode"),
+                line(chk, "mode"),
                 "mode",
             )
     solver: dict[str, float] = {}
     sol = data.get("solver")
-    if sol is not None and _keys(
+    if sol is not None and keys(
         c, sol, {"tolerance", "max_iter", "newton_max_iter", "damping"}, "solver"
     ):
         for k, v in sol.items():
-            f = _num(v)
+            f = num(v)
             if f is None or f <= 0 or (k == "damping" and f > 1):
-                c.err(f"solver.{k} must be a positive number (damping in (0, 1])", _line(sol, k), k)
+                c.err(f"solver.{k} must be a positive number (damping in (0, 1])", line(sol, k), k)
             else:
                 solver[k] = f
     if c.problems:
@@ -700,7 +478,7 @@ def load_model(ref: str | Path, *, check_blocks: bool = True) -> Model:
         Every problem found, each with file, line and field.
     """
     path = _resolve(ref)
-    data, problems = _read_yaml(path)
+    data, problems = read_yaml(path)
     model = parse_model(data, str(path), problems)
     if check_blocks:
         from kreislauf.sfc.solver import check_blocks as _check
@@ -712,25 +490,25 @@ def load_model(ref: str | Path, *, check_blocks: bool = True) -> Model:
 def load_scenario(path: str | Path) -> Scenario:
     """Load a scenario file: parameter overrides and shocks (see docs/sfc.md)."""
     path = Path(path)
-    data, problems = _read_yaml(path)
-    c = _Ctx(str(path), problems)
-    if not _keys(c, data, {"name", "description", "params", "shocks", "source"}, "scenario"):
+    data, problems = read_yaml(path)
+    c = Ctx(str(path), problems)
+    if not keys(c, data, {"name", "description", "params", "shocks", "source"}, "scenario"):
         raise InputError(c.problems)
     params: dict[str, Any] = {}
     raw = data.get("params") or {}
     if not isinstance(raw, dict):
-        c.err("'params' must be a mapping", _line(data, "params"), "params")
+        c.err("'params' must be a mapping", line(data, "params"), "params")
         raw = {}
     for k, v in raw.items():
         spec = v.get("value") if isinstance(v, dict) else v
         if isinstance(spec, list):
-            vals = [_num(x) for x in spec]
+            vals = [num(x) for x in spec]
             if not vals or None in vals:
-                c.err(f"params {k!r}: expected numbers", _line(raw, k), str(k))
+                c.err(f"params {k!r}: expected numbers", line(raw, k), str(k))
                 continue
             params[str(k)] = tuple(vals)  # an exogenous path for periods 1, 2, ...
-        elif _num(spec) is None:
-            c.err(f"params {k!r}: expected a finite number or a list", _line(raw, k), str(k))
+        elif num(spec) is None:
+            c.err(f"params {k!r}: expected a finite number or a list", line(raw, k), str(k))
         else:
             params[str(k)] = float(spec)
     shocks = _shocks(c, data.get("shocks"))
