@@ -206,6 +206,8 @@ def capex_intensity(
     missing = [c for c in need if c not in fundamentals.columns]
     if missing:
         raise InputError.single(f"fundamentals need columns {need}", field=missing[0])
+    if not symbols:
+        raise InputError.single("no companies to compare", field="symbols")
     absent = [s for s in symbols if s not in set(fundamentals["symbol"])]
     if absent:
         raise InputError.single(

@@ -309,7 +309,13 @@ def bubble_metrics(
     capex = None
     required = None
     if fund is not None:
-        syms = tuple(s for s in capex_symbols if s in set(fund["symbol"]))
+        # the default set keeps the companies the data have; a set the user names must exist
+        have = set(fund["symbol"])
+        syms = (
+            tuple(s for s in capex_symbols if s in have)
+            if capex_symbols == HYPERSCALERS
+            else capex_symbols
+        )
         capex = capex_intensity(
             fund, symbols=syms, ai_revenue=ai_revenue, sources=data.source("fundamentals")
         )

@@ -438,29 +438,37 @@ def stock_valuation(
             f"expected report_lag_days >= 0, got {report_lag_days}", field="report_lag_days"
         )
     fund = fundamentals.sort_values(["symbol", "period_end"])
-    by_sym = {s: g for s, g in fund.groupby("symbol")}
-    lag = pd.Timedelta(days=report_lag_days)
+    by_sym = {
+        sym: (
+            g["period_end"].to_numpy("datetime64[ns]"),
+            g["net_income"].to_numpy(float),
+        )
+        for sym, g in fund.groupby("symbol")
+    }
+    lag = np.timedelta64(report_lag_days, "D")
     rows = []
     for r in caps.sort_values(["symbol", "date"]).itertuples(index=False):
-        g = by_sym.get(r.symbol)
         ni, used, note = np.nan, "", ""
-        if g is None:
+        if r.symbol not in by_sym:
             note = "no quarterly fundamentals for this symbol"
         else:
-            known = g[g["period_end"] + lag <= r.date].tail(4)
-            gaps = known["period_end"].diff().dt.days.dropna()
-            if len(known) < 4:
-                note = f"only {len(known)} quarter(s) reported by this date"
+            ends, income = by_sym[r.symbol]
+            k = int(np.searchsorted(ends + lag, np.datetime64(pd.Timestamp(r.date)), side="right"))
+            sel = slice(max(0, k - 4), k)
+            known_ends, known_ni = ends[sel], income[sel]
+            gaps = np.diff(known_ends).astype("timedelta64[D]").astype(int)
+            if len(known_ends) < 4:
+                note = f"only {len(known_ends)} quarter(s) reported by this date"
             elif (gaps > MAX_QUARTER_GAP_DAYS).any():
                 note = "the last four reported quarters are not consecutive"
-            elif known["net_income"].isna().any():
+            elif np.isnan(known_ni).any():
                 note = "net income missing in one of the four quarters"
             else:
-                ni = float(known["net_income"].sum())
+                ni = float(known_ni.sum())
                 if ni <= 0:
                     note = "trailing net income not positive: P/E undefined"
-            if len(known):
-                first, last = known["period_end"].iloc[0], known["period_end"].iloc[-1]
+            if len(known_ends):
+                first, last = pd.Timestamp(known_ends[0]), pd.Timestamp(known_ends[-1])
                 used = f"{first:%Y-%m-%d}..{last:%Y-%m-%d}"
         pe = r.market_cap / ni if np.isfinite(ni) and ni > 0 else np.nan
         rows.append(

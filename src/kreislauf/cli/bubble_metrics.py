@@ -22,20 +22,23 @@ from kreislauf.cli.bubble import app
 DataDirOpt = typer.Option(
     None, "--data-dir", help="Market-data directory (default: $KREISLAUF_DATA_DIR, else store)."
 )
+METRIC_FAMILIES = ("shiller", "fundamentals", "concentration", "constituents")
 StoreOpt = typer.Option(
     None, "--store", help="DuckDB store filled by 'kreislauf data load' (default: the cache)."
 )
 
 
-def market_data(data_dir: Path | None, store: Path | None):
+def market_data(data_dir: Path | None, store: Path | None, families: tuple[str, ...] | None = None):
     """The market data of ``--data-dir``, else of the store; InputError naming the commands."""
-    from kreislauf.bubble.inputs import load_market_data
+    from kreislauf.bubble.inputs import FAMILIES_USED, load_market_data
     from kreislauf.data.directory import resolve_data_dir
     from kreislauf.errors import InputError
     from kreislauf.store import default_store_path
 
     d = resolve_data_dir(data_dir)
-    data = load_market_data(d, None if d else (store or default_store_path()))
+    data = load_market_data(
+        d, None if d else (store or default_store_path()), families or FAMILIES_USED
+    )
     if data.empty:
         raise InputError.single(
             "no market data: pass --data-dir DIR (or set KREISLAUF_DATA_DIR), or cache files "
@@ -77,7 +80,7 @@ def metrics_command(
         from kreislauf.bubble.capex import HYPERSCALERS, AIRevenue
         from kreislauf.bubble.metrics import AI_STOCKS, bubble_metrics
 
-        data = market_data(data_dir, store)
+        data = market_data(data_dir, store, METRIC_FAMILIES)
         result = bubble_metrics(
             data,
             stock_symbols=_split(symbols) or AI_STOCKS,
@@ -142,7 +145,7 @@ def required_revenue_command(
         if capital is None:
             from kreislauf.bubble.metrics import bubble_metrics
 
-            m = bubble_metrics(market_data(data_dir, store))
+            m = bubble_metrics(market_data(data_dir, store, METRIC_FAMILIES))
             if m.required is None:
                 raise InputError.single(
                     "no capex in the data to take the capital from; pass --capital",

@@ -55,6 +55,9 @@ def scan_command(
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="Dask scheduler address (tcp://host:8786) to run on."
     ),
+    timeout: float = typer.Option(
+        30.0, "--timeout", min=0.1, help="Seconds to wait for --scheduler."
+    ),
     freq: str = typer.Option("M", "--freq", help="Thin to the last close per M, W, Q or D."),
     start: str | None = typer.Option(None, "--start", help="First date (inclusive)."),
     end: str | None = typer.Option(None, "--end", help="Last date (inclusive)."),
@@ -78,6 +81,7 @@ def scan_command(
 ) -> None:
     """Run PSY and LPPLS over many series in parallel (local processes or a Dask cluster)."""
     with handle_errors():
+        from kreislauf.bubble.inputs import PRICE_FAMILIES
         from kreislauf.bubble.scan import TESTS, prepare_series, scan
         from kreislauf.errors import InputError
 
@@ -87,7 +91,7 @@ def scan_command(
             raise InputError.single(
                 f"unknown test(s) {bad}; expected psy and/or lppls", field="--tests"
             )
-        data = market_data(data_dir, store)
+        data = market_data(data_dir, store, PRICE_FAMILIES)
         raw = resolve_series(data, series)
         prepared = {k: prepare_series(v, freq=freq, start=start, end=end) for k, v in raw.items()}
         options = {
@@ -115,6 +119,7 @@ def scan_command(
                 options={t: options[t] for t in wanted},
                 workers=workers,
                 scheduler=scheduler,
+                timeout=timeout,
                 progress=progress,
                 sources=data.source(*sorted(data.sources)),
             )
