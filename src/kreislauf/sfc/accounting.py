@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -67,95 +68,127 @@ class AccountingError(Exception):
         )
 
 
+Positions = list[tuple[list[tuple[int, np.ndarray]], list[tuple[int, np.ndarray]]]]
+
+
 @dataclass
 class Books:
-    """The books of one period for all scenarios (arrays end in the scenario axis).
+    """The books of one period for all scenarios, stored sparsely (arrays of shape (S,)).
 
     Attributes
     ----------
-    flows : ndarray (n_transactions + n_financial_stocks, n_sectors, S)
-        Transaction-flow matrix: transaction rows, then ``d(X)`` rows.
-    assets, liabilities : ndarray (n_stocks, n_sectors, S)
-        Balance-sheet positions (positive numbers).
-    change_residual : ndarray (n_stocks, S)
-        ``A_t - A_{t-1} - change`` for real stocks with a ``change``; 0 otherwise.
+    entries : list of (row, sector, values)
+        Non-empty cells of the transaction-flow matrix: transaction rows first, then one
+        ``d(X)`` row per financial stock; receipts/sources positive, payments/uses negative.
+    rows : list of str
+        Row names.
+    positions : list of (holders, issuers)
+        Per stock, ``(sector, level)`` pairs for holders (assets) and issuers (liabilities).
+    change_residual : dict of int to ndarray
+        ``A_t - A_{t-1} - change`` for the real stocks with a ``change``.
+    n_sectors, S : int
     """
 
-    flows: np.ndarray
-    assets: np.ndarray
-    liabilities: np.ndarray
-    change_residual: np.ndarray
+    entries: list[tuple[int, int, np.ndarray]]
+    rows: list[str]
+    positions: Positions
+    change_residual: dict[int, np.ndarray]
+    n_sectors: int
+    S: int
+
+    def flow_dense(self, scenario: int) -> np.ndarray:
+        """The transaction-flow matrix of one scenario, shape (rows, sectors)."""
+        out = np.zeros((len(self.rows), self.n_sectors))
+        for r, sec, v in self.entries:
+            out[r, sec] += v[scenario]
+        return out
+
+    def balance_dense(self, scenario: int) -> np.ndarray:
+        """Assets minus liabilities per stock and sector of one scenario."""
+        out = np.zeros((len(self.positions), self.n_sectors))
+        for k, (hold, iss) in enumerate(self.positions):
+            for sec, v in hold:
+                out[k, sec] += v[scenario]
+            for sec, v in iss:
+                out[k, sec] -= v[scenario]
+        return out
 
 
-def positions(cm: Compiled, fr: Frame) -> tuple[np.ndarray, np.ndarray]:
-    """Assets and liabilities of every stock and sector in period ``fr.t``."""
-    n_sec, S = len(cm.model.sectors), fr.S
-    A = np.zeros((len(cm.stocks), n_sec, S))
-    L = np.zeros_like(A)
-    for k, (holders, issuers, _, _) in enumerate(cm.stocks):
-        for s, f in holders:
-            A[k, s] += f(fr)
-        for s, f in issuers:
-            L[k, s] += f(fr)
-    return A, L
+def _vec(x: Any, S: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(x, dtype=np.float64), (S,))
 
 
-def books(cm: Compiled, fr: Frame, prev: tuple[np.ndarray, np.ndarray] | None = None) -> Books:
+def positions(cm: Compiled, fr: Frame) -> Positions:
+    """Holdings and issues of every stock in period ``fr.t``."""
+    S = fr.S
+    return [
+        ([(s, _vec(f(fr), S)) for s, f in holders], [(s, _vec(f(fr), S)) for s, f in issuers])
+        for holders, issuers, _, _ in cm.stocks
+    ]
+
+
+def books(cm: Compiled, fr: Frame, prev: Positions | None = None) -> Books:
     """The transaction-flow matrix and balance sheets of period ``fr.t`` (``fr.t >= 1``).
 
     ``prev`` are the positions of period ``t - 1`` if already known.
     """
-    t = fr.t
-    n_sec, S = len(cm.model.sectors), fr.S
-    A, L = positions(cm, fr)
+    t, S, m = fr.t, fr.S, cm.model
+    pos = positions(cm, fr)
     if prev is None:
         fr.t = t - 1
         try:
             prev = positions(cm, fr)
         finally:
             fr.t = t
-    A0, L0 = prev
-    fin = [k for k, st in enumerate(cm.model.stocks) if not st.real]
-    flows = np.zeros((len(cm.transactions) + len(fin), n_sec, S))
-    for r, entries in enumerate(cm.transactions):
-        for s, sign, f in entries:
-            flows[r, s] += sign * f(fr)
-    chg = np.zeros((len(cm.stocks), S))
-    for k, (_, _, change, reval) in enumerate(cm.stocks):
-        rv = 0.0 if reval is None else reval(fr)
+    entries: list[tuple[int, int, np.ndarray]] = []
+    for r, tr in enumerate(cm.transactions):
+        for sec, sign, f in tr:
+            entries.append((r, sec, sign * _vec(f(fr), S)))
+    rows = [tr.name for tr in m.transactions]
+    chg: dict[int, np.ndarray] = {}
+    for k, (st, (_, _, change, reval)) in enumerate(zip(m.stocks, cm.stocks, strict=True)):
+        (hold, iss), (hold0, iss0) = pos[k], prev[k]
         if change is not None:
-            chg[k] = (A[k] - A0[k]).sum(axis=0) - change(fr)
-        if k in fin:
-            r = len(cm.transactions) + fin.index(k)
-            flows[r] = -(A[k] - A0[k]) + (L[k] - L0[k])
-            if reval is not None:  # one holder and one issuer (checked by the loader)
-                flows[r, cm.stocks[k][0][0][0]] += rv
-                flows[r, cm.stocks[k][1][0][0]] -= rv
-    return Books(flows, A, L, chg)
+            moved = sum((a - a0 for (_, a), (_, a0) in zip(hold, hold0, strict=True)), 0.0)
+            chg[k] = moved - _vec(change(fr), S)
+        if st.real:
+            continue
+        r = len(rows)
+        rows.append(f"d({st.name})")
+        rv = None if reval is None else _vec(reval(fr), S)
+        for (sec, a), (_, a0) in zip(hold, hold0, strict=True):
+            entries.append((r, sec, -(a - a0) if rv is None else rv - (a - a0)))
+        for (sec, a), (_, a0) in zip(iss, iss0, strict=True):
+            entries.append((r, sec, (a - a0) if rv is None else (a - a0) - rv))
+    return Books(entries, rows, pos, chg, len(m.sectors), S)
 
 
 def residuals(cm: Compiled, b: Books) -> tuple[np.ndarray, list[tuple[str, str, np.ndarray]]]:
     """Scale of the economy (S,) and every checked residual as ``(check, item, (S,))``."""
-    m = cm.model
-    fin = [st for st in m.stocks if not st.real]
-    rows = [tr.name for tr in m.transactions] + [f"d({st.name})" for st in fin]
-    out: list[tuple[str, str, np.ndarray]] = []
-    rs = b.flows.sum(axis=1)
-    out += [("row", name, rs[i]) for i, name in enumerate(rows)]
-    cs = b.flows.sum(axis=0)
-    out += [("column", sec, cs[j]) for j, sec in enumerate(m.sectors)]
-    for k, st in enumerate(m.stocks):
-        if st.change is not None:
+    m, S = cm.model, b.S
+    rows = np.zeros((len(b.rows), S))
+    cols = np.zeros((b.n_sectors, S))
+    scale = np.zeros(S)
+    for r, sec, v in b.entries:
+        rows[r] += v
+        cols[sec] += v
+        scale += np.abs(v)
+    out: list[tuple[str, str, np.ndarray]] = [("row", n, rows[i]) for i, n in enumerate(b.rows)]
+    out += [("column", sec, cols[j]) for j, sec in enumerate(m.sectors)]
+    net = np.zeros(S)
+    real_val = np.zeros(S)
+    for k, (st, (hold, iss)) in enumerate(zip(m.stocks, b.positions, strict=True)):
+        a = sum((v for _, v in hold), np.zeros(S))
+        li = sum((v for _, v in iss), np.zeros(S))
+        scale += sum((np.abs(v) for _, v in hold + iss), np.zeros(S))
+        net += a - li
+        if k in b.change_residual:
             out.append(("stock change", st.name, b.change_residual[k]))
-        if not st.real:
-            out.append(("balance sheet", st.name, b.assets[k].sum(0) - b.liabilities[k].sum(0)))
-    real = np.array([st.real for st in m.stocks], dtype=bool)
-    nw = (b.assets - b.liabilities).sum(axis=(0, 1))
-    real_val = b.assets[real].sum(axis=(0, 1)) if real.any() else 0.0
-    out.append(("balance sheet", "net worth = real stocks", nw - real_val))
-    scale = np.abs(b.flows).sum(axis=(0, 1)) + (np.abs(b.assets) + np.abs(b.liabilities)).sum(
-        axis=(0, 1)
-    )
+        if st.real:
+            real_val += a
+        else:
+            out.append(("balance sheet", st.name, a - li))
+    out.append(("balance sheet", "net worth = real stocks", net - real_val))
     return np.maximum(1.0, np.nan_to_num(scale, nan=1.0)), out
 
 

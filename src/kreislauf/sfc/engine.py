@@ -75,11 +75,21 @@ def prepare_frame(
     """Allocate and fill the arrays of a run: paths, constants and period-0 values."""
     m, T = cm.model, periods
     vidx, pidx = cm.vindex, cm.pindex
-    V = np.full((T + 1, len(cm.vnames), S), np.nan)
+    V = np.empty((T + 1, len(cm.vnames), S))
+    V[0] = np.nan  # endogenous values without an initial value stay undefined in period 0
     P = np.empty((len(cm.pnames), S))
+    shocked = {sh.var for sh in shocks}
     paths: dict[str, np.ndarray] = {}
     for name, spec in (m.parameters | m.exogenous).items():
-        paths[name] = _path(overrides.get(name, spec.value), T, S, name)
+        v = overrides.get(name, spec.value)
+        if name not in shocked and not isinstance(v, tuple) and np.ndim(v) <= 1:
+            a = np.asarray(v, dtype=float)  # constant over time: no (S, T + 1) path needed
+            if name in pidx:
+                P[pidx[name]] = a
+            else:
+                V[:, vidx[name], :] = a
+            continue
+        paths[name] = _path(v, T, S, name)
     for sh in shocks:
         _apply(paths[sh.var], sh, T)
     for name, p in paths.items():
@@ -218,7 +228,7 @@ def simulate(
         converged[:, t - 1], iterations[:, t - 1] = conv, it
         with np.errstate(all="ignore"):
             b = books(cm, fr, prev)
-        prev = (b.assets, b.liabilities)
+        prev = b.positions
         residual[:, t - 1] = check(cm, b, t, tol, mode, conv)
     return SimulationResult(
         model=model,

@@ -131,10 +131,7 @@ class SimulationResult(Result):
         s = self._scenario(scenario)
         b = self._books(period)
         m = self.model
-        rows = [tr.name for tr in m.transactions] + [
-            f"d({st.name})" for st in m.stocks if not st.real
-        ]
-        df = pd.DataFrame(b.flows[:, :, s], index=rows, columns=list(m.sectors))
+        df = pd.DataFrame(b.flow_dense(s), index=b.rows, columns=list(m.sectors))
         df["sum"] = df.sum(axis=1)
         df.loc["sum"] = df.sum(axis=0)
         return df
@@ -145,7 +142,7 @@ class SimulationResult(Result):
         b = self._books(period)
         m = self.model
         df = pd.DataFrame(
-            b.assets[:, :, s] - b.liabilities[:, :, s],
+            b.balance_dense(s),
             index=[st.name for st in m.stocks],
             columns=list(m.sectors),
         )
