@@ -94,3 +94,52 @@ def test_flow_matrix_of_period_1(sim):
     bs = sim.balance_sheet(1)
     assert bs.loc["H", "households"] == pytest.approx(12.31, abs=0.01)
     assert bs.loc["net worth", "sum"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_shock_windows_set_add_scale():
+    m = load_model("sim")
+    init = {"Hh": 80.0, "Hs": 80.0}
+    res = simulate(m, periods=12, initial=init, shocks=[Shock("Gd", 3, "set", 25.0, until=5)])
+    np.testing.assert_array_equal(res["Gd"][0], [20, 20, 25, 25, 25, 20, 20, 20, 20, 20, 20, 20])
+    res = simulate(
+        m,
+        periods=6,
+        initial=init,
+        shocks=[Shock("Gd", 2, "add", 5.0), Shock("Gd", 4, "scale", 2.0)],
+    )
+    np.testing.assert_array_equal(res["Gd"][0], [20, 25, 25, 50, 50, 50])
+    # a shocked parameter becomes a per-period variable of the result
+    res = simulate(m, periods=4, shocks=[Shock("theta", 3, "set", 0.25)])
+    np.testing.assert_array_equal(res["theta"][0], [0.2, 0.2, 0.25, 0.25])
+
+
+def test_result_api():
+    import json
+
+    alpha1 = np.array([0.55, 0.6, 0.65, 0.7])
+    res = simulate(load_model("sim"), periods=30, params={"alpha1": alpha1})
+    cube = res.cube
+    assert cube.dims == ("scenario", "period", "variable")
+    assert cube.shape == (4, 30, len(res.variables))
+    assert float(cube.sel(scenario=1, period=1, variable="Y")) == pytest.approx(20 / 0.52)
+    df = res.to_frame()
+    assert list(df.columns) == ["scenario", "period", "variable", "value"]
+    assert len(df) == 4 * 30 * len(res.variables)
+    row = df[(df.scenario == 2) & (df.period == 30) & (df.variable == "Y")]
+    assert row.value.item() == res["Y"][2, -1]
+    js = json.dumps(res.to_dict())
+    assert '"model": "SIM"' in js
+    summ = res.summary()
+    assert summ["scenarios"] == 4 and summ["converged_share"] == 1.0
+    np.testing.assert_array_equal(res.params["alpha1"], alpha1)
+    fan = res.plot(variables=["Y"])
+    assert any("median" in (t.name or "") for t in fan.data)
+    assert any(t.fill == "tonexty" for t in fan.data)
+    one = simulate(load_model("sim"), periods=5).plot(variables=["Y", "Hh"])
+    assert [t.name for t in one.data] == ["Y", "Hh"]
+    heat = res.plot_flow_matrix(3, scenario=1)
+    assert heat.data[0].type == "heatmap"
+    with pytest.raises(Exception, match="period must be"):
+        res.flow_matrix(31)
+    with pytest.raises(Exception, match="scenario must be"):
+        res.balance_sheet(1, scenario=4)
