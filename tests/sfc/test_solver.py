@@ -103,3 +103,10 @@ def test_iterations_are_recorded(tmp_path):
     res = simulate(load_model("sim"), periods=3)
     assert res.iterations.shape == (1, 3)
     assert (res.iterations > 1).all() and (res.iterations < 200).all()
+
+
+def test_non_finite_values_are_not_converged(tmp_path):
+    m = _model(tmp_path, ["x = log(a)", "y = x + 1"], {"a": 2.0})
+    res = simulate(m, periods=1, params={"a": np.array([2.0, -1.0])}, strict="warn")
+    assert res.converged[:, 0].tolist() == [True, False]
+    assert res["y"][0, 0] == pytest.approx(np.log(2.0) + 1)

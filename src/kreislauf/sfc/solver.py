@@ -117,6 +117,7 @@ def _solve_block(
     if not blk.simultaneous:
         e = blk.eqs[0]
         V[t, cm.eq_slots[e]] = cm.eq_fns[e](fr)
+        conv &= np.isfinite(V[t, cm.eq_slots[e]])
         return
     idx = list(blk.slots)
     fns = [(cm.eq_slots[e], cm.eq_fns[e]) for e in blk.eqs]
