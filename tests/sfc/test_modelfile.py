@@ -111,3 +111,18 @@ def test_model_files_are_package_data():
 
     root = resources.files("kreislauf.sfc") / "models"
     assert (root / "sim.yaml").is_file() and (root / "pc.yaml").is_file()
+
+
+def test_models_and_results_pickle(tmp_path):
+    # Dask ships models to workers and results back: both must survive pickling
+    import pickle
+
+    from kreislauf.sfc import Shock
+
+    m = load_model("pc")
+    m2 = pickle.loads(pickle.dumps(m))
+    res = simulate(m2, periods=6, shocks=[Shock("alpha1", 3, "set", 0.7)])
+    back = pickle.loads(pickle.dumps(res))
+    np.testing.assert_array_equal(back.cube.values, res.cube.values)
+    assert back.flow_matrix(4).equals(res.flow_matrix(4))
+    assert "alpha1" in back.variables

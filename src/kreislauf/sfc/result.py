@@ -50,6 +50,20 @@ class SimulationResult(Result):
     mode: str
     tol: float
 
+    # ---------------------------------------------------------------- pickling
+    def __getstate__(self) -> dict[str, Any]:
+        # the compiled closures cannot be pickled; they are rebuilt from the model (for Dask)
+        state = self.__dict__.copy()
+        state["compiled"] = [n for n in self.compiled.vnames if n in self.model.parameters]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        from kreislauf.sfc.compile import compile_model
+
+        state = dict(state)
+        state["compiled"] = compile_model(state["model"], state["compiled"])
+        self.__dict__.update(state)
+
     # ------------------------------------------------------------------ shape
     @property
     def n_scenarios(self) -> int:
