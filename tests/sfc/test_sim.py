@@ -5,6 +5,12 @@ of government expenditures, with perfect foresight": alpha1 = 0.6, alpha2 = 0.4,
 theta = 0.2, W = 1, G = 20 from period 2 on, nothing at the start. The book's period 1 is
 the empty economy before G starts; its period 2 is our period 1 (the engine's period 0 holds
 the initial values). The book prints one decimal.
+
+Where the numbers were checked: the page (69) and the table's set-up from Zezza's EViews
+replication notes (http://gennaro.zezza.it/software/eviews/glch03.php, "A guide to Table 3.4
+on page 69"); Y = 38.5 in period 2 as quoted in the issue; the other cells are the table as
+printed in the book, which could not be re-read from a stored copy here. The stationary state
+(100 and 80) is also the analytic one, tested separately.
 """
 
 from __future__ import annotations
