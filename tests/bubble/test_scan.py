@@ -91,7 +91,14 @@ def test_local_cluster_two_workers(real_series):
 
 def test_prepare_series_month_ends(real_series):
     s = real_series["NVDA"]
-    assert s.index.to_period("M").is_unique and s.index[0] == pd.Timestamp("2015-01-30")
+    assert s.index.is_month_end.all() and s.index.to_period("M").is_unique
+    assert s.index[0] == pd.Timestamp("2015-01-31")
+    assert s.attrs["last_observation"] == "2026-08-21"  # the file's last close
+    raw = load_wide_prices(shared_file("stocks/ai_stocks_daily_close_2000_2026.csv")).frame
+    nv = raw[raw["symbol"] == "NVDA"].set_index("date")["close"]
+    assert s.loc["2020-03-31"] == nv.loc["2020-03-31"]  # the month's last close
+    with pytest.raises(InputError, match="frequency"):
+        prepare_series(nv, freq="fortnight")
 
 
 def test_bad_scan_input(real_series):
@@ -120,4 +127,5 @@ def test_real_psy_on_local_cluster(real_series):
         assert f.loc[name, "gsadf_cv"] == pytest.approx(direct.cv.gsadf[1])  # the 95 % level
         assert f.loc[name, "n_episodes"] == len(direct.episodes)
         assert f.loc[name, "gsadf"] >= f.loc[name, "sadf"]
+        assert f.loc[name, "last_observation"] == s.attrs["last_observation"]  # survives pickling
     assert r.summary()["options"]["psy"] == opts

@@ -62,12 +62,14 @@ def _scalars(summary: Mapping[str, Any], keys: tuple[str, ...] | None) -> dict[s
 
 def _row(name: str, test: str, series: pd.Series) -> dict[str, Any]:
     idx = series.index
+    dated = len(idx) and isinstance(idx, pd.DatetimeIndex)
     return {
         "series": name,
         "test": test,
         "n_obs": len(series),
-        "first": str(idx[0].date()) if len(idx) and hasattr(idx[0], "date") else None,
-        "last": str(idx[-1].date()) if len(idx) and hasattr(idx[-1], "date") else None,
+        "first": str(idx[0].date()) if dated else None,
+        "last": str(idx[-1].date()) if dated else None,
+        "last_observation": series.attrs.get("last_observation"),
     }
 
 
@@ -312,32 +314,37 @@ def scan(
     frame = frame.sort_values(
         ["series", "test"], key=lambda c: c.map(order) if c.name == "series" else c
     ).reset_index(drop=True)
-    lead = ["series", "test", "status", "error", "n_obs", "first", "last", "seconds"]
+    lead = ["series", "test", "status", "error", "n_obs", "first", "last", "last_observation"]
+    lead.append("seconds")
     frame = frame[[c for c in lead if c in frame] + [c for c in frame if c not in lead]]
     return ScanResult(frame, opts, where, time.perf_counter() - t0, tuple(sources))
 
 
 def prepare_series(
-    s: pd.Series, *, freq: str | None = "W", start: str | None = None, end: str | None = None
+    s: pd.Series, *, freq: str | None = "M", start: str | None = None, end: str | None = None
 ) -> pd.Series:
     """Cut and thin a price series for a scan: the last close of each period.
 
     ``freq`` is ``"M"`` (month), ``"W"`` (week to Friday), ``"Q"``, or ``None``/``"D"`` (keep
-    every observation). Each kept close stays at its real date (the last trading day of the
-    period, not the calendar period end). Missing closes are dropped.
+    every observation). A thinned series is labelled by the periods' last calendar day (an
+    evenly spaced index, as PSY requires); the date of the last real close is kept in
+    ``attrs["last_observation"]`` and reported by the scan. Missing closes are dropped.
     """
-    out = s.sort_index()
+    out = s.sort_index().dropna()
     if start is not None:
         out = out[out.index >= pd.Timestamp(start)]
     if end is not None:
         out = out[out.index <= pd.Timestamp(end)]
+    last_obs = out.index[-1] if len(out) else None
     if freq and freq.upper() != "D":
         alias = {"M": "M", "W": "W-FRI", "Q": "Q"}.get(freq.upper(), freq)
         try:
             periods = out.index.to_period(alias)
         except ValueError as err:
             raise InputError.single(f"unknown frequency {freq!r}: {err}", field="--freq") from err
-        out = out.groupby(periods).tail(1)  # the last close of each period, at its real date
+        out = out.groupby(periods).last()
+        out.index = out.index.to_timestamp(how="end").normalize()
     out = out[np.isfinite(out.to_numpy(dtype=float))]
     out.name = s.name
+    out.attrs["last_observation"] = None if last_obs is None else str(pd.Timestamp(last_obs).date())
     return out
