@@ -117,3 +117,44 @@ def test_non_finite_values_are_a_breach(tmp_path):
     with pytest.warns(AccountingWarning, match="scenario 1"):
         res = simulate(m, periods=2, params={"Gd": np.array([20.0, 19.0])}, strict="warn")
     assert res.converged[:, 0].tolist() == [True, False]
+
+
+EQUITY = """
+name: EQ
+source: test
+sectors: [households, firms]
+stocks:
+  E:
+    holder: households
+    asset: e * pe
+    issuer: firms
+    liability: e * pe
+{reval}
+transactions:
+  - {{name: wages, from: firms, to: households, value: W}}
+  - {{name: consumption, from: households, to: firms, value: C}}
+equations:
+  - "C = c * W"
+  - "e = e[-1] + (W - C) / pe"
+parameters:
+  c: {{value: 0.8, source: test}}
+  W: {{value: 100, source: test}}
+exogenous:
+  pe: {{value: [1.0, 1.1, 1.3, 1.2, 1.5], source: test}}
+initial:
+  e: 10
+"""
+
+
+def test_revaluation_separates_capital_gains_from_transactions(tmp_path):
+    reval = "    revaluation: e[-1] * (pe - pe[-1])"
+    res = simulate(_model(tmp_path, EQUITY.format(reval=reval)), periods=5)
+    assert res.residual.max() < 1e-12
+    fm = res.flow_matrix(3)
+    # the d(E) row holds the purchase of new shares only: pe * (e - e[-1]) = W - C = 20
+    assert fm.loc["d(E)", "households"] == pytest.approx(-20.0)
+    assert fm.loc["d(E)", "firms"] == pytest.approx(20.0)
+    # without the revaluation the capital gains would show up as unexplained saving
+    with pytest.raises(AccountingError) as ei:
+        simulate(_model(tmp_path, EQUITY.format(reval="")), periods=5)
+    assert ei.value.period == 2 and ei.value.check == "column"
