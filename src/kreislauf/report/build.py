@@ -18,7 +18,7 @@ from kreislauf import __version__
 from kreislauf.io import atomic_write_text
 from kreislauf.report.model import ReportContext, Section
 
-SECTIONS: list[str] = ["atlas", "circuit", "memory", "claims", "contagion", "burst"]
+SECTIONS: list[str] = ["atlas", "circuit", "bubble", "memory", "claims", "contagion", "burst"]
 
 
 def build_sections(

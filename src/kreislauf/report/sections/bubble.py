@@ -1,0 +1,485 @@
+"""Report section: the bubble -- valuation, concentration, capex, PSY episodes, LPPLS.
+
+Everything comes from the market data the user has (``--data-dir`` or the store); without it
+the section says so and names the commands that get the data. PSY replications and LPPLS
+windows are kept modest so the report stays fast; the section states them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from kreislauf.report.build import escape
+from kreislauf.report.model import ReportContext, Section
+
+PSY_REPS = 199  # Monte Carlo replications of the PSY critical values in the report
+LPPLS_SERIES = ("NVDA", "^NDX", "^GSPC")  # the first one present is fitted
+LPPLS_OPTIONS = {
+    "window_size": 120,
+    "smallest_window_size": 60,
+    "outer_increment": 5,
+    "inner_increment": 15,
+    "max_searches": 10,
+}
+LPPLS_DAYS = 370  # daily closes fitted (about 18 months): the end dates span the last 250
+
+
+def _p(text: str) -> str:
+    return "<p>" + escape(text) + "</p>"
+
+
+def _pct(x: Any) -> str:
+    return "—" if x is None or pd.isna(x) else f"{x:.1%}"
+
+
+def _num(x: Any, nd: int = 1) -> str:
+    return "—" if x is None or pd.isna(x) else f"{x:,.{nd}f}"
+
+
+def _no_data(ctx: ReportContext) -> Section:
+    t = ctx.t
+    return Section(
+        key="bubble",
+        title=t(
+            "The bubble: valuation, concentration, explosiveness",
+            "Die Blase: Bewertung, Konzentration, Explosivität",
+        ),
+        html=_p(
+            t(
+                "No market data was found, so this section shows nothing: kreislauf never shows "
+                "invented series. Run the report on a data directory (kreislauf report --data-dir "
+                "DIR), or cache files once with kreislauf data load --data-dir DIR, or fetch "
+                "prices with kreislauf data fetch NVDA ^GSPC ^IXIC.",
+                "Es wurden keine Marktdaten gefunden; dieser Abschnitt zeigt daher nichts: "
+                "kreislauf zeigt nie erfundene Reihen. Den Bericht mit einem Datenverzeichnis "
+                "erstellen (kreislauf report --data-dir DIR), Dateien einmal mit kreislauf data "
+                "load --data-dir DIR zwischenspeichern oder Kurse mit kreislauf data fetch NVDA "
+                "^GSPC ^IXIC laden.",
+            )
+        ),
+        available=False,
+    )
+
+
+def _psy_rows(ctx: ReportContext, data, seed: int) -> tuple[list[dict[str, Any]], Any]:
+    """PSY on the S&P 500 price-dividend ratio, the Nasdaq indices and the AI stocks."""
+    from kreislauf.bubble.psy import psy
+    from kreislauf.bubble.scan import prepare_series, psy_headline
+
+    t = ctx.t
+    todo: list[tuple[str, pd.Series, bool]] = []
+    sh = data.get("shiller")
+    if sh is not None:
+        d = sh.dropna(subset=["P", "D"])
+        pdr = pd.Series((d["P"] / d["D"]).to_numpy(float), index=pd.DatetimeIndex(d["date"]))
+        todo.append(
+            (t("S&P 500 price/dividend (Shiller)", "S&P 500 Kurs/Dividende (Shiller)"), pdr, False)
+        )
+    prices = data.prices()
+    for sym in ("^GSPC", "^IXIC", "^NDX"):
+        if sym in set(prices["symbol"]):
+            todo.append((sym, prepare_series(data.series(sym), freq="M"), True))
+    if "ai_stocks" in data.frames:
+        for sym in data.frames["ai_stocks"]["symbol"].unique():
+            todo.append((sym, prepare_series(data.series(sym), freq="M"), True))
+    rows, first = [], None
+    for name, s, log in todo:
+        try:
+            res = psy(s.rename(name), reps=PSY_REPS, seed=seed, log=log)
+        except Exception as err:  # a short or odd series is reported, not fatal
+            rows.append({"series": name, "error": str(err)[:120]})
+            continue
+        first = first or res
+        h = psy_headline(res)
+        rows.append(
+            {
+                "series": name,
+                "months": len(s),
+                "from": f"{s.index[0]:%Y-%m}",
+                "to": s.attrs.get("last_observation") or f"{s.index[-1]:%Y-%m}",
+                "gsadf": round(h["gsadf"], 2),
+                "cv95": round(h["gsadf_cv"], 2),
+                "rejects": h["gsadf_rejects"],
+                "episodes": h["episodes"],
+                "ongoing": h["bubble_at_end"],
+            }
+        )
+    return rows, first
+
+
+def _lppls(data, seed: int) -> tuple[str | None, Any, str | None]:
+    """LPPLS confidence on the first available series of LPPLS_SERIES (daily, recent)."""
+    try:
+        from kreislauf.bubble.lppls_confidence import confidence
+    except ImportError as err:
+        return None, None, f"LPPLS is not available in this build ({err})"
+    prices = data.prices()
+    for sym in LPPLS_SERIES:
+        if sym in set(prices["symbol"]):
+            s = data.series(sym).tail(LPPLS_DAYS)
+            try:
+                return sym, confidence(s, seed=seed, **LPPLS_OPTIONS), None
+            except Exception as err:
+                return sym, None, f"LPPLS failed on {sym}: {err}"
+    return None, None, "no daily price series for LPPLS"
+
+
+def build(ctx: ReportContext) -> Section:
+    """The bubble section from the user's market data (or a note saying there is none)."""
+    from kreislauf.bubble.inputs import load_market_data
+    from kreislauf.bubble.metrics import bubble_metrics
+
+    t = ctx.t
+    data = load_market_data(ctx.data_dir, ctx.store_path)
+    if data.empty:
+        return _no_data(ctx)
+    m = bubble_metrics(data)
+    html, tables, figures, notes = [], [], [], []
+    key: dict[str, str] = {}
+
+    # -- valuation ------------------------------------------------------------------------
+    if m.index is not None:
+        s = m.index.summary()
+        html.append(
+            _p(
+                t(
+                    f"Valuation. The S&P 500's cyclically adjusted P/E (CAPE: real price over the "
+                    f"average real earnings of the previous ten years, recomputed from Shiller's "
+                    f"price, earnings and CPI; it reproduces his own column) is "
+                    f"{_num(s.get('cape_latest'))} in {s.get('cape_latest_month')}, higher than "
+                    f"{_pct(s.get('cape_latest_percentile'))} of all months since 1881 (median "
+                    f"{_num(s.get('cape_median'))}). Only the dot-com peak was higher: "
+                    f"{_num(s.get('cape_peak_to_2001'))} in {s.get('cape_peak_month')}. The trailing "
+                    f"twelve-month P/E, a different measure, is {_num(s.get('trailing_pe_latest'))} "
+                    f"({s.get('trailing_pe_latest_month')}; its middle half since 1871: "
+                    f"{_num(s.get('trailing_pe_q25'))}-{_num(s.get('trailing_pe_q75'))}).",
+                    f"Bewertung. Das zyklisch bereinigte KGV des S&P 500 (CAPE: realer Kurs geteilt "
+                    f"durch den Durchschnitt der realen Gewinne der zehn Vorjahre, aus Shillers "
+                    f"Kurs-, Gewinn- und Preisindexreihen nachgerechnet; es reproduziert seine "
+                    f"Spalte) liegt im {s.get('cape_latest_month')} bei {_num(s.get('cape_latest'))}, "
+                    f"höher als in {_pct(s.get('cape_latest_percentile'))} aller Monate seit 1881 "
+                    f"(Median {_num(s.get('cape_median'))}). Nur der Dotcom-Gipfel lag höher: "
+                    f"{_num(s.get('cape_peak_to_2001'))} im {s.get('cape_peak_month')}. Das KGV auf "
+                    f"die Gewinne der letzten zwölf Monate, ein anderes Maß, beträgt "
+                    f"{_num(s.get('trailing_pe_latest'))} ({s.get('trailing_pe_latest_month')}; "
+                    f"mittlere Hälfte seit 1871: {_num(s.get('trailing_pe_q25'))}-"
+                    f"{_num(s.get('trailing_pe_q75'))}).",
+                )
+            )
+        )
+        figures.append(m.index.plot())
+        key[t("S&P 500 CAPE", "CAPE des S&P 500")] = (
+            f"{_num(s.get('cape_latest'))} ({s.get('cape_latest_month')})"
+        )
+    if m.stocks is not None:
+        f = m.stocks.to_frame()
+        last = f.sort_values("date").groupby("symbol").tail(1).sort_values("symbol")
+        tables.append(
+            (
+                t(
+                    "Trailing P/E of the AI stocks (market cap / net income of the last four "
+                    "reported quarters)",
+                    "KGV der KI-Aktien (Börsenwert / Nettogewinn der letzten vier gemeldeten Quartale)",
+                ),
+                pd.DataFrame(
+                    {
+                        t("stock", "Aktie"): last["symbol"],
+                        t("date", "Datum"): last["date"].dt.strftime("%Y-%m-%d"),
+                        t("P/E", "KGV"): last["trailing_pe"].round(1),
+                        t("vendor's P/E", "KGV des Datenanbieters"): last["snapshot_pe"].round(1),
+                        t("quarters", "Quartale"): last["quarters_used"],
+                        t("market cap from", "Börsenwert aus"): last["cap_source"],
+                    }
+                ),
+            )
+        )
+    # -- concentration --------------------------------------------------------------------
+    if m.concentration is not None:
+        c = m.concentration.summary()
+        cs = c.get("snapshots") or c.get("constituents")
+        html.append(
+            _p(
+                t(
+                    f"Concentration. On {cs['last']} the Magnificent 7 hold {_pct(cs['mag7_share'])} "
+                    f"of the S&P 500's market cap, counting Alphabet once; the seven largest "
+                    f"companies ({cs['top7_members']}) hold {_pct(cs['top7_share'])}. The snapshot "
+                    f"file's own figure, {_pct(cs['mag7_share_file'])}, counts Alphabet twice: its "
+                    "two share classes GOOGL and GOOG are both listed, each with the whole "
+                    f"company's market cap. Over the {cs['snapshots']} snapshots from {cs['first']} "
+                    f"the share ranged {_pct(cs['mag7_share_min'])}-{_pct(cs['mag7_share_max'])}. "
+                    f"{cs['n_missing_cap']:.0f} constituents have no market cap in the latest "
+                    "snapshot (Berkshire Hathaway among them), which biases the shares upward; the "
+                    "caps are whole-company values, not S&P's float-adjusted index weights.",
+                    f"Konzentration. Am {cs['last']} halten die Magnificent 7 "
+                    f"{_pct(cs['mag7_share'])} des Börsenwerts des S&P 500, Alphabet einmal gezählt; "
+                    f"die sieben größten Unternehmen ({cs['top7_members']}) halten "
+                    f"{_pct(cs['top7_share'])}. Der Wert der Datei selbst, "
+                    f"{_pct(cs['mag7_share_file'])}, zählt Alphabet doppelt: beide Aktiengattungen "
+                    "GOOGL und GOOG sind gelistet, jede mit dem Börsenwert des ganzen Konzerns. Über "
+                    f"die {cs['snapshots']} Stichtage seit {cs['first']} lag der Anteil bei "
+                    f"{_pct(cs['mag7_share_min'])}-{_pct(cs['mag7_share_max'])}. "
+                    f"{cs['n_missing_cap']:.0f} Indexmitglieder haben im letzten Stichtag keinen "
+                    "Börsenwert (darunter Berkshire Hathaway), was die Anteile nach oben verzerrt; "
+                    "es sind Börsenwerte ganzer Unternehmen, nicht die streubesitzbereinigten "
+                    "Indexgewichte von S&P.",
+                )
+            )
+        )
+        figures.append(m.concentration.plot())
+        key[t("Magnificent-7 share of the S&P 500", "Anteil der Magnificent 7 am S&P 500")] = (
+            f"{_pct(cs['mag7_share'])} ({cs['last']})"
+        )
+    # -- capex and required revenue ---------------------------------------------------------
+    if m.capex is not None:
+        cx = m.capex.summary()
+        years = {y: v for y, v in cx["calendar_years"].items() if v["capex_usd_bn"] is not None}
+        syms = ", ".join(m.capex.symbols)
+        if years:
+            y = max(years)
+            v = years[y]
+            html.append(
+                _p(
+                    t(
+                        f"Capex. {syms} reported capital expenditure of {_num(v['capex_usd_bn'])} bn "
+                        f"USD in the quarters ending in {y}, {_pct(v['capex_to_revenue'])} of their "
+                        "revenue. No data file separates AI revenue from other revenue, so capex per "
+                        "dollar of AI revenue is not computed (give a sourced figure with kreislauf "
+                        "bubble metrics --ai-revenue).",
+                        f"Investitionen. {syms} meldeten für die {y} endenden Quartale Investitionen "
+                        f"von {_num(v['capex_usd_bn'])} Mrd. USD, {_pct(v['capex_to_revenue'])} ihres "
+                        "Umsatzes. Keine Datei trennt KI-Umsatz vom übrigen Umsatz; Investitionen je "
+                        "Dollar KI-Umsatz werden daher nicht berechnet (eine belegte Zahl lässt sich "
+                        "mit kreislauf bubble metrics --ai-revenue angeben).",
+                    )
+                )
+            )
+            key[
+                t(
+                    f"hyperscaler capex {y} (USD bn)",
+                    f"Investitionen der Hyperscaler {y} (Mrd. USD)",
+                )
+            ] = _num(v["capex_usd_bn"], 0)
+        ttm = pd.DataFrame(
+            [
+                {
+                    t("company", "Unternehmen"): k,
+                    t("four quarters to", "vier Quartale bis"): v["period_end"],
+                    t("capex (USD bn)", "Investitionen (Mrd. USD)"): round(
+                        v["capex_ttm_usd_bn"], 1
+                    ),
+                    t("revenue (USD bn)", "Umsatz (Mrd. USD)"): round(v["revenue_ttm_usd_bn"], 1),
+                    t("capex / revenue", "Investitionen / Umsatz"): round(
+                        v["capex_to_revenue_ttm"], 3
+                    ),
+                }
+                for k, v in cx["ttm"].items()
+                if v is not None
+            ]
+        )
+        tables.append(
+            (
+                t(
+                    "Capex against revenue, last twelve months",
+                    "Investitionen und Umsatz, letzte zwölf Monate",
+                ),
+                ttm,
+            )
+        )
+        figures.append(m.capex.plot())
+    if m.required is not None:
+        r = m.required.summary()
+        a = m.article.summary()
+        per = next(iter(r["per_payer_monthly_usd"].values()), None)
+        html.append(
+            _p(
+                t(
+                    f"Required revenue. To earn 10 % a year (the return J.P. Morgan uses, seed 03) on "
+                    f"one year of capex at the present rate ({_num(r['capital_usd_bn'], 0)} bn USD) "
+                    f"and to replace it over six years, the assets must bring in at least "
+                    f"{_num(r['required_revenue_usd_bn'], 0)} bn USD a year -- a lower bound, since "
+                    f"it assumes no operating costs at all ({_num(per, 2)} USD a month per Netflix "
+                    "membership). The article's 650 bn USD a year is consistent with about "
+                    f"{_num(a['implied capital, 6-year life (USD bn)'], 0)} bn USD of capital on the "
+                    "same terms; its 180 USD a month per Netflix subscriber reproduces with Netflix's "
+                    f"reported 301.6 m memberships ({_num(a['per Netflix membership per month, reported members (USD)'])} "
+                    f"USD), and its 35 USD per iPhone user implies {_num(a['implied iPhone users (bn)'], 2)} "
+                    "bn users.",
+                    f"Erforderlicher Umsatz. Um 10 % im Jahr zu verdienen (die Rendite, die J.P. "
+                    f"Morgan ansetzt, Artikel 03) auf ein Jahr Investitionen im heutigen Tempo "
+                    f"({_num(r['capital_usd_bn'], 0)} Mrd. USD) und sie über sechs Jahre zu ersetzen, "
+                    f"müssen die Anlagen mindestens {_num(r['required_revenue_usd_bn'], 0)} Mrd. USD "
+                    "im Jahr einbringen -- eine Untergrenze, da keinerlei Betriebskosten angenommen "
+                    f"sind ({_num(per, 2)} USD im Monat je Netflix-Mitgliedschaft). Die 650 Mrd. USD "
+                    f"des Artikels passen zu rund {_num(a['implied capital, 6-year life (USD bn)'], 0)} "
+                    "Mrd. USD Kapital unter denselben Annahmen; seine 180 USD im Monat je "
+                    "Netflix-Abonnent ergeben sich aus den gemeldeten 301,6 Mio. Mitgliedschaften "
+                    f"({_num(a['per Netflix membership per month, reported members (USD)'])} USD), "
+                    f"seine 35 USD je iPhone-Nutzer setzen {_num(a['implied iPhone users (bn)'], 2)} "
+                    "Mrd. Nutzer voraus.",
+                )
+            )
+        )
+        key[
+            t(
+                "required revenue, lower bound (USD bn a year)",
+                "erforderlicher Umsatz, Untergrenze (Mrd. USD/Jahr)",
+            )
+        ] = _num(r["required_revenue_usd_bn"], 0)
+        rf = m.required.to_frame()
+        rf["value"] = rf["value"].map(lambda v: f"{v:,.4g}")
+        rf["kind"] = rf["kind"].map(
+            {"input": t("input", "Eingabe"), "output": t("result", "Ergebnis")}
+        )
+        tables.append(
+            (
+                t(
+                    "Required-revenue arithmetic and its inputs",
+                    "Rechnung zum erforderlichen Umsatz und ihre Annahmen",
+                ),
+                rf.rename(
+                    columns={
+                        "item": t("item", "Größe"),
+                        "value": t("value", "Wert"),
+                        "kind": t("kind", "Art"),
+                        "source": t("source", "Quelle"),
+                    }
+                ),
+            )
+        )
+    # -- PSY ---------------------------------------------------------------------------------
+    rows, first = _psy_rows(ctx, data, ctx.seed)
+    if rows:
+        psy_t = pd.DataFrame(rows).rename(
+            columns={
+                "series": t("series", "Reihe"),
+                "months": t("months", "Monate"),
+                "from": t("from", "von"),
+                "to": t("to", "bis"),
+                "cv95": t("GSADF 95 % cv", "GSADF 95 %-Krit."),
+                "rejects": t("explosive (GSADF)", "explosiv (GSADF)"),
+                "episodes": t("episodes", "Episoden"),
+                "ongoing": t("episode at the end", "Episode am Ende"),
+                "error": t("error", "Fehler"),
+            }
+        )
+        ongoing = [r["series"] for r in rows if r.get("ongoing")]
+        html.append(
+            _p(
+                t(
+                    "Explosiveness (PSY). The generalized sup-ADF test of Phillips, Shi & Yu (2015) "
+                    "asks whether a series grew explosively at some time, and date-stamps when. It "
+                    "runs on the S&P 500's price-dividend ratio (the series of the original paper) "
+                    "and on the monthly log closes of the indices and AI stocks. Series in an "
+                    f"explosive episode at their last observation: {', '.join(ongoing) or 'none'}. "
+                    "An episode means the price grew faster than a random walk allows, not that a "
+                    "crash must follow.",
+                    "Explosivität (PSY). Der verallgemeinerte Sup-ADF-Test von Phillips, Shi & Yu "
+                    "(2015) prüft, ob eine Reihe zeitweise explosiv wuchs, und datiert die Phasen. Er "
+                    "läuft auf dem Kurs-Dividenden-Verhältnis des S&P 500 (der Reihe der "
+                    "Originalarbeit) und auf den monatlichen Log-Schlusskursen der Indizes und "
+                    "KI-Aktien. Reihen, die an ihrem letzten Datum in einer explosiven Phase sind: "
+                    f"{', '.join(ongoing) or 'keine'}. Eine Phase heißt, der Kurs stieg schneller, als "
+                    "ein Random Walk erlaubt, nicht, dass ein Crash folgen muss.",
+                )
+            )
+        )
+        tables.append((t("PSY date-stamping (monthly)", "PSY-Datierung (monatlich)"), psy_t))
+        if first is not None:
+            figures.append(first.plot())
+        key[
+            t(
+                "series in an explosive episode now (PSY)",
+                "Reihen aktuell in explosiver Phase (PSY)",
+            )
+        ] = f"{len(ongoing)} / {len(rows)}"
+    # -- LPPLS -------------------------------------------------------------------------------
+    sym, conf, why = _lppls(data, ctx.seed)
+    if conf is not None:
+        cs = conf.summary()
+        shown = {
+            k: v
+            for k, v in cs.items()
+            if isinstance(v, int | float | str) and not isinstance(v, bool)
+        }
+        html.append(
+            _p(
+                t(
+                    f"LPPLS confidence on {sym} (the last {LPPLS_DAYS} daily closes): the share of "
+                    "nested windows whose log-periodic power-law fit passes the qualification "
+                    "filters, for each end date. A high bubble confidence says the recent rise has "
+                    "the accelerating, oscillating shape the model associates with bubbles.",
+                    f"LPPLS-Konfidenz für {sym} (die letzten {LPPLS_DAYS} Tagesschlusskurse): der "
+                    "Anteil der verschachtelten Fenster, deren Log-periodische Potenzgesetz-Anpassung "
+                    "die Filter besteht, je Enddatum. Eine hohe Blasen-Konfidenz heißt, der jüngste "
+                    "Anstieg hat die beschleunigte, schwingende Form, die das Modell mit Blasen "
+                    "verbindet.",
+                )
+            )
+        )
+        tables.append(
+            (
+                t("LPPLS confidence: headline figures", "LPPLS-Konfidenz: Kennzahlen"),
+                pd.DataFrame([shown]),
+            )
+        )
+        figures.append(conf.plot())
+    else:
+        notes.append(t(f"LPPLS not shown: {why}.", f"LPPLS nicht gezeigt: {why}."))
+    notes += [
+        t(
+            f"PSY: minimum window by PSY's rule r0 = 0.01 + 1.8/sqrt(T), no ADF lags, Monte Carlo "
+            f"critical values with {PSY_REPS} replications (seed {ctx.seed}; kept modest so the report "
+            "is fast: run kreislauf bubble psy --reps 2000 for the full test), 95 % level, episodes "
+            "lasting at least log(T) observations.",
+            f"PSY: Mindestfenster nach der PSY-Regel r0 = 0,01 + 1,8/sqrt(T), keine ADF-Lags, "
+            f"Monte-Carlo-kritische Werte mit {PSY_REPS} Replikationen (Seed {ctx.seed}; bewusst "
+            "klein, damit der Bericht schnell bleibt: kreislauf bubble psy --reps 2000 für den vollen "
+            "Test), 95 %-Niveau, Phasen von mindestens log(T) Beobachtungen.",
+        ),
+        t(
+            "LPPLS (report settings): "
+            + ", ".join(f"{k} {v}" for k, v in LPPLS_OPTIONS.items())
+            + "; kreislauf bubble lppls for finer grids.",
+            "LPPLS (Einstellungen im Bericht): "
+            + ", ".join(f"{k} {v}" for k, v in LPPLS_OPTIONS.items())
+            + "; kreislauf bubble lppls für feinere Raster.",
+        ),
+        t(
+            "Stock P/E: a quarter counts as reported 35 days after it ends (assumption; the data hold "
+            "no announcement dates). The market cap is the one of the dated snapshot named in the "
+            "table; Tesla has no quarterly fundamentals in the data, so only the vendor's P/E is shown.",
+            "KGV der Aktien: ein Quartal gilt 35 Tage nach seinem Ende als gemeldet (Annahme; die "
+            "Daten enthalten keine Veröffentlichungstermine). Der Börsenwert ist der des in der "
+            "Tabelle genannten Stichtags; für Tesla gibt es keine Quartalszahlen, daher nur das KGV "
+            "des Datenanbieters.",
+        ),
+        t(
+            "Capex is 'payments to acquire property, plant and equipment' (SEC filings); quarters "
+            "are grouped by the calendar year they end in; a year with a missing quarter is left "
+            "blank, never filled.",
+            "Investitionen sind 'Zahlungen für Sachanlagen' (SEC-Meldungen); Quartale werden dem "
+            "Kalenderjahr ihres Endes zugeordnet; ein Jahr mit fehlendem Quartal bleibt leer und "
+            "wird nie aufgefüllt.",
+        ),
+    ]
+    if m.unavailable:
+        notes.append(
+            t("Not computed for lack of data: ", "Mangels Daten nicht berechnet: ")
+            + "; ".join(f"{k} ({v})" for k, v in m.unavailable.items())
+        )
+    sources = sorted({s for fam in data.sources.values() for s in fam})
+    return Section(
+        key="bubble",
+        title=t(
+            "The bubble: valuation, concentration, explosiveness",
+            "Die Blase: Bewertung, Konzentration, Explosivität",
+        ),
+        html="".join(html),
+        figures=figures,
+        tables=tables,
+        key_figures=key,
+        sources=sources,
+        notes=notes,
+    )
