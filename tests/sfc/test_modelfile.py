@@ -126,3 +126,14 @@ def test_models_and_results_pickle(tmp_path):
     np.testing.assert_array_equal(back.cube.values, res.cube.values)
     assert back.flow_matrix(4).equals(res.flow_matrix(4))
     assert "alpha1" in back.variables
+
+
+def test_scenario_file_initial_values(tmp_path):
+    p = tmp_path / "start.yaml"
+    p.write_text("name: from_80\ninitial:\n  Hh: 80\n  Hs: 80\n", encoding="utf-8")
+    sc = load_scenario(p)
+    assert sc.initial == {"Hh": 80.0, "Hs": 80.0}
+    res = simulate(load_model("sim"), periods=5, scenario=sc)
+    np.testing.assert_allclose(res["Y"][0], 100.0, atol=1e-9)  # starts in the stationary state
+    res = simulate(load_model("sim"), periods=1, scenario=sc, initial={"Hh": 0.0, "Hs": 0.0})
+    assert res["Y"][0, 0] == pytest.approx(20 / 0.52)  # the keyword wins

@@ -147,7 +147,8 @@ def simulate(
     shocks : sequence of Shock, optional
         Further shocks, applied last; values may be arrays of shape ``(S,)``.
     initial : mapping, optional
-        Overrides of period-0 values (scalars or ``(S,)`` arrays).
+        Overrides of period-0 values (scalars or ``(S,)`` arrays); they win over a scenario
+        file's ``initial``.
     strict : {"raise", "warn"}, optional
         Accounting mode; default the model's ``checks.mode``. Checks cannot be switched off.
     tol : float, optional
@@ -180,6 +181,8 @@ def simulate(
     if not tol > 0:
         raise InputError.single(f"tol must be positive, got {tol!r}", field="tol")
     over: dict[str, Any] = dict(scenario.params) if scenario is not None else {}
+    if scenario is not None and scenario.initial:
+        initial = dict(scenario.initial) | dict(initial or {})
     over.update(params or {})
     known = set(model.parameters) | set(model.exogenous)
     probs = [

@@ -492,7 +492,8 @@ def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     data, problems = read_yaml(path)
     c = Ctx(str(path), problems)
-    if not keys(c, data, {"name", "description", "params", "shocks", "source"}, "scenario"):
+    allowed = {"name", "description", "params", "shocks", "source", "initial"}
+    if not keys(c, data, allowed, "scenario"):
         raise InputError(c.problems)
     params: dict[str, Any] = {}
     raw = data.get("params") or {}
@@ -512,8 +513,14 @@ def load_scenario(path: str | Path) -> Scenario:
         else:
             params[str(k)] = float(spec)
     shocks = _shocks(c, data.get("shocks"))
+    init = _values(c, data.get("initial"), "initial", paths=False, need_source=False)
     if c.problems:
         raise InputError(c.problems)
     return Scenario(
-        str(data.get("name", path.stem)), params, tuple(shocks), data.get("description"), str(path)
+        str(data.get("name", path.stem)),
+        params,
+        tuple(shocks),
+        data.get("description"),
+        str(path),
+        {k: float(v.value) for k, v in init.items()},  # type: ignore[arg-type]
     )

@@ -117,3 +117,4 @@ class Scenario:
     shocks: tuple[Shock, ...]
     description: str | None = None
     file: str | None = None
+    initial: dict[str, float] = field(default_factory=dict)
