@@ -1,0 +1,105 @@
+"""The AI-circuit scenario files: each runs with balanced books and moves what it says it moves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kreislauf.errors import InputError
+from kreislauf.sfc import load_model, load_scenario, simulate
+from kreislauf.sfc.burst import (
+    CLAIM_TOTAL_USD_BN,
+    SCENARIO_ORDER,
+    compare,
+    shipped_scenarios,
+)
+
+T = 40
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model("ai_circuit")
+
+
+@pytest.fixture(scope="module")
+def cmp(model):
+    scen = {"baseline": None} | {n: load_scenario(p) for n, p in shipped_scenarios().items()}
+    return compare(model, scen, T)
+
+
+def _v(cmp, scenario: str, var: str) -> np.ndarray:
+    return cmp.runs[scenario].cube.sel(variable=var).values[0]
+
+
+def test_five_scenarios_shipped_and_books_balance(model, cmp) -> None:
+    assert tuple(shipped_scenarios()) == SCENARIO_ORDER
+    for name, run in cmp.runs.items():
+        assert run.converged.all(), name
+        assert float(run.residual.max()) < model.tolerance, name
+
+
+def test_growth_shortfall_defaults_and_loses_more(cmp) -> None:
+    d = cmp.defaults().set_index("scenario")
+    assert np.isnan(d.loc["baseline", "lab_default_period"])
+    assert d.loc["ai_growth_shortfall", "lab_default_quarter"] is not None
+    w = cmp.wealth().set_index("scenario")
+    assert w.loc["ai_growth_shortfall", "total"] > w.loc["baseline", "total"]
+    assert (w["claim_total_usd_bn"] == CLAIM_TOTAL_USD_BN).all()
+
+
+def test_cost_of_capital_lowers_valuations(cmp) -> None:
+    assert (_v(cmp, "cost_of_capital", "VL")[2:] < _v(cmp, "baseline", "VL")[2:]).all()
+    assert (_v(cmp, "cost_of_capital", "INTC")[3:] > _v(cmp, "baseline", "INTC")[3:]).all()
+
+
+def test_energy_ceiling_idles_capacity(cmp) -> None:
+    u = _v(cmp, "energy_ceiling", "u")
+    assert u.min() < 1.0 and (_v(cmp, "baseline", "u") == 1.0).all()
+    # clouds are paid only for powered capacity
+    assert (_v(cmp, "energy_ceiling", "CP") <= _v(cmp, "baseline", "CP") + 1e-9).all()
+
+
+def test_memory_squeeze_raises_capex(cmp) -> None:
+    ich_s, ich_b = _v(cmp, "memory_squeeze", "ICH"), _v(cmp, "baseline", "ICH")
+    assert ich_s[0] > ich_b[0]
+    # PI = 1 + mem_share * (pmem - 1): pmem 2 in period 1, mem_share 0.2 -> chips cost 20 % more
+    assert ich_s[0] == pytest.approx(1.2 * ich_b[0], rel=1e-12)
+
+
+def test_backstop_moves_losses_to_government(cmp) -> None:
+    d = cmp.defaults().set_index("scenario")
+    paid = d.loc["government_backstop", "backstop_paid_usd_bn"]
+    wo = d.loc["government_backstop", "loan_losses_usd_bn"]
+    assert paid == pytest.approx(0.8 * wo, rel=1e-12)
+    w = cmp.wealth().set_index("scenario")
+    assert w.loc["government_backstop", "pensions"] < w.loc["ai_growth_shortfall", "pensions"]
+    assert w.loc["government_backstop", "government"] == pytest.approx(paid)
+
+
+def test_paths_by_sector(cmp) -> None:
+    f = cmp.to_frame()
+    assert set(f["sector"]) >= {"labs", "cloud", "vendors", "hyper", "government"}
+    assert f["quarter"].iloc[0] == "2026Q3"
+    assert len(f[(f["scenario"] == "baseline") & (f["variable"] == "VL")]) == T
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "what"),
+    [
+        ("name: x\nshocks:\n  - {var: nope, from: 3, set: 1}\n", 3, "nope"),
+        ("name: x\nparams:\n  g0: [1, 2\n", None, "YAML"),
+        ("name: x\nshocks:\n  - {var: g_shock, from: 3}\n", 3, "set"),
+    ],
+)
+def test_bad_scenario_files_name_file_and_line(model, tmp_path: Path, text, line, what) -> None:
+    p = tmp_path / "bad.yaml"
+    p.write_text(text)
+    with pytest.raises(InputError) as err:
+        simulate(model, 4, scenario=load_scenario(p))
+    msg = str(err.value)
+    assert str(p) in msg and what in msg
+    if line is not None:
+        assert f"row {line}" in msg
