@@ -110,3 +110,29 @@ def test_non_finite_values_are_not_converged(tmp_path):
     res = simulate(m, periods=1, params={"a": np.array([2.0, -1.0])}, strict="warn")
     assert res.converged[:, 0].tolist() == [True, False]
     assert res["y"][0, 0] == pytest.approx(np.log(2.0) + 1)
+
+
+def test_random_linear_blocks_batched_match_numpy(tmp_path):
+    # x_i = sum_j a_ij x_j + b_i (j != i) for 64 random 3 x 3 systems at once; many have a
+    # Gauss-Seidel map that diverges, so this exercises the Newton fallback per scenario
+    rng = np.random.default_rng(7)
+    S, n = 64, 3
+    A = rng.uniform(-1.5, 1.5, (S, n, n))
+    A[:, np.arange(n), np.arange(n)] = 0.0
+    b = rng.uniform(-5, 5, (S, n))
+    M = np.eye(n) - A
+    keep = np.linalg.cond(M) < 1e4
+    eqs = [
+        f"x{i} = " + " + ".join([f"a{i}{j} * x{j}" for j in range(n) if j != i] + [f"b{i}"])
+        for i in range(n)
+    ]
+    params = {f"a{i}{j}": 0.0 for i in range(n) for j in range(n) if i != j}
+    params |= {f"b{i}": 0.0 for i in range(n)}
+    m = _model(tmp_path, eqs, params)
+    over = {f"a{i}{j}": A[keep, i, j] for i in range(n) for j in range(n) if i != j}
+    over |= {f"b{i}": b[keep, i] for i in range(n)}
+    res = simulate(m, periods=1, params=over)
+    want = np.linalg.solve(M[keep], b[keep][..., None])[..., 0]
+    got = np.stack([res[f"x{i}"][:, 0] for i in range(n)], axis=1)
+    assert res.converged.all()
+    np.testing.assert_allclose(got, want, rtol=1e-8, atol=1e-8)
