@@ -10,10 +10,10 @@ A distribution file (YAML) declares, per parameter, one of::
 ``low``/``high`` truncate normal and lognormal distributions (optional there, required for
 uniform and triangular). Every entry needs a ``source`` or an ``assumption``.
 
-Draws are made with one :class:`numpy.random.Generator` seeded by ``seed``: for each
-parameter in file order, ``n`` uniforms are drawn and mapped through the (truncated) inverse
-CDF, so a seed reproduces the draws exactly and the first ``k`` draws of a run of ``n`` do not
-depend on ``n``'s chunking. All draws go through the engine in one batched call (the
+Draws: the seed's :class:`numpy.random.SeedSequence` spawns one child per parameter (in
+file order); each child's :class:`numpy.random.Generator` (PCG64) draws ``n`` uniforms, mapped
+through the (truncated) inverse CDF. A seed reproduces the draws exactly, and the first ``k``
+draws of a run of ``n`` are the draws of a run of ``k``. All draws go through the engine in one batched call (the
 scenario axis); :mod:`kreislauf.sfc.sweep` runs the same draws in chunks on Dask.
 """
 
@@ -198,7 +198,7 @@ def draw(dists: list[Distribution], n: int, seed: int) -> dict[str, np.ndarray]:
     n : int
         Number of draws (>= 1).
     seed : int
-        Seed of the :class:`numpy.random.Generator` (PCG64).
+        Seed of the :class:`numpy.random.SeedSequence` (one child generator per parameter).
 
     Returns
     -------
@@ -207,10 +207,10 @@ def draw(dists: list[Distribution], n: int, seed: int) -> dict[str, np.ndarray]:
     """
     if type(n) is not int or n < 1:
         raise InputError.single(f"draws must be an integer >= 1, got {n!r}", field="draws")
-    rng = np.random.default_rng(seed)
+    children = np.random.SeedSequence(seed).spawn(len(dists))
     out = {}
-    for d in dists:
-        u = rng.random(n)
+    for d, child in zip(dists, children, strict=True):
+        u = np.random.default_rng(child).random(n)
         out[d.name] = d.ppf(np.clip(u, 1e-15, 1 - 1e-15))
     return out
 
