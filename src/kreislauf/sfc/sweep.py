@@ -115,7 +115,7 @@ def run_sweep(
     cluster = None
     if scheduler:
         try:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout="5s")
         except OSError as err:
             raise InputError.single(
                 f"cannot reach the Dask scheduler: {err}", field="--scheduler"
