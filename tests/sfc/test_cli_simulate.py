@@ -1,0 +1,82 @@
+"""``kreislauf simulate`` end to end: models, scenarios, Monte Carlo, exports, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from kreislauf.cli.main import app
+from kreislauf.sfc.burst import shipped_scenarios
+
+runner = CliRunner()
+
+
+def test_sim_json() -> None:
+    res = runner.invoke(app, ["simulate", "sim", "--periods", "30", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert {"summary", "table"} <= set(d)
+    y = [r["value"] for r in d["table"] if r["variable"] == "Y" and r["period"] == 30]
+    assert y and y[0] == pytest.approx(100.0, rel=0.02)  # SIM's steady state G/theta = 20/0.2
+
+
+def test_ai_circuit_all_scenarios_csv(tmp_path: Path) -> None:
+    out = tmp_path / "paths.csv"
+    res = runner.invoke(app, ["simulate", "ai_circuit", "--all-scenarios", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "wealth lost by holder" in res.stdout and "35,000" in res.stdout
+    f = pd.read_csv(out)
+    assert set(f["scenario"]) == {
+        "baseline", "ai_growth_shortfall", "cost_of_capital", "energy_ceiling",
+        "memory_squeeze", "government_backstop",
+    }  # fmt: skip
+
+
+def test_ai_circuit_scenario_json() -> None:
+    scen = shipped_scenarios()["ai_growth_shortfall"]
+    res = runner.invoke(app, ["simulate", "ai_circuit", "--scenario", str(scen), "--json"])
+    assert res.exit_code == 0, res.output
+    s = json.loads(res.stdout)["summary"]
+    assert s["ai_growth_shortfall"]["lab_default_quarter"] is not None
+
+
+def test_monte_carlo_netcdf_and_seed(tmp_path: Path) -> None:
+    xr = pytest.importorskip("xarray")
+    out = tmp_path / "cube.nc"
+    args = ["simulate", "ai_circuit", "--draws", "30", "--seed", "4", "--periods", "12"]
+    res = runner.invoke(app, [*args, "--out", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    cube = xr.open_dataset(out)["value"]
+    assert cube.shape[:2] == (30, 12)
+    again = runner.invoke(app, [*args, "--json"])
+    assert json.loads(again.stdout)["summary"] == json.loads(res.stdout)["summary"]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["simulate", "nope_model"], "no shipped model"),
+        (["simulate", "sim", "--draws", "10"], "--uncertainty"),
+        (["simulate", "sim", "--periods", "0"], "periods"),
+        (["simulate", "sim", "--out", "x.xlsx"], "suffix"),
+        (["simulate", "sim", "--all-scenarios"], "--all-scenarios"),
+    ],
+)
+def test_bad_input_exit_2(args, needle) -> None:
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2, res.output
+    assert needle in res.output
+
+
+def test_bad_scenario_file_exit_2_with_file_and_line(tmp_path: Path) -> None:
+    p = tmp_path / "bad.yaml"
+    p.write_text("name: bad\nshocks:\n  - {var: g_shock, from: 3, sett: 1}\n")
+    out = tmp_path / "never.csv"
+    res = runner.invoke(app, ["simulate", "ai_circuit", "--scenario", str(p), "--out", str(out)])
+    assert res.exit_code == 2
+    assert str(p) in res.output and "row 3" in res.output
+    assert not out.exists()
