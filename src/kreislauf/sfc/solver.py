@@ -125,27 +125,34 @@ def _solve_block(
     ok = np.zeros(fr.S, dtype=bool)
     x_start = V[t, idx].copy()
     x_old = x_start
+    final = x_start.copy()  # each scenario's values at the sweep where it converged
     blown = np.zeros(fr.S, dtype=bool)
     d = opts.damping
     for _ in range(opts.max_iter):
+        # every scenario is swept (no masking inside the sweep: one pass less over S per
+        # equation); a converged scenario's snapshot is restored below, so its result is the
+        # one it would have had alone
         for slot, f in fns:
-            new = f(fr)
             if d != 1.0:
-                new = V[t, slot] + d * (new - V[t, slot])
-            V[t, slot] = np.where(active, new, V[t, slot])
+                V[t, slot] = V[t, slot] + d * (f(fr) - V[t, slot])
+            else:
+                V[t, slot] = f(fr)
         x = V[t, idx]
         iters[active] += 1
         finite = np.all(np.isfinite(x), axis=0)
         c = active & finite & _small(x - x_old, x, opts.tolerance)
+        if c.any():
+            final[:, c] = x[:, c]
         ok |= c
         blown |= active & ~finite
         active &= ~c & finite
         x_old = x
         if not active.any():
             break
-    if blown.any():  # Gauss-Seidel diverged: Newton restarts from the initial guess
-        cols = np.flatnonzero(blown)
-        V[t][np.ix_(idx, cols)] = x_start[:, cols]
+    cur = V[t, idx]
+    cur[:, ok] = final[:, ok]
+    cur[:, blown] = x_start[:, blown]  # Gauss-Seidel diverged: Newton restarts from the guess
+    V[t, idx] = cur
     rest = active | blown
     if rest.any():
         ok |= _newton(cm, fr, blk, rest, opts, iters)
