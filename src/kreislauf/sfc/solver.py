@@ -3,9 +3,10 @@
 Blocks are taken in topological order. A single equation is evaluated directly. A
 simultaneous block is solved by Gauss-Seidel sweeps (optionally under-relaxed) over the
 whole scenario axis; each scenario keeps its values from the sweep at which it converged,
-so a batched run equals the same scenarios run one at a time, bit for bit. Scenarios still unconverged
-after ``max_iter`` sweeps continue with a damped Newton iteration on ``x - g(x) = 0``
-(finite-difference Jacobian, batched :func:`numpy.linalg.solve`, step halving).
+so a batched run equals the same scenarios run one at a time, bit for bit. Scenarios still
+unconverged after ``max_iter`` sweeps continue with a damped Newton iteration on
+``x - g(x) = 0`` (finite-difference Jacobian, batched :func:`numpy.linalg.solve`, step
+halving).
 """
 
 from __future__ import annotations
