@@ -289,6 +289,8 @@ def scan(
             processes=True,
             dashboard_address=None,
             silence_logs=40,
+            # one numerical thread per worker process: the parallelism is across processes
+            env={"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
         )
         client = Client(cluster)
         where = f"local ({workers} worker processes)"
