@@ -100,6 +100,8 @@ def test_unknown_override_names_are_rejected():
         )
     with pytest.raises(InputError, match="non-finite"):
         simulate(load_model("sim"), periods=2, params={"alpha1": np.array([0.6, np.nan])})
+    with pytest.raises(InputError, match="expected a number"):
+        simulate(load_model("sim"), periods=2, params={"alpha1": "high"})
     with pytest.raises(InputError, match="periods"):
         simulate(load_model("sim"), periods=0)
 

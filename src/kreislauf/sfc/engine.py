@@ -206,7 +206,12 @@ def simulate(
         if k not in endo_known
     ]
     for k, v in list(over.items()) + list((initial or {}).items()):
-        if not np.all(np.isfinite(np.asarray(v, dtype=float))):
+        try:
+            finite = bool(np.all(np.isfinite(np.asarray(v, dtype=float))))
+        except (TypeError, ValueError):
+            probs.append(Problem(f"{k!r}: expected a number or an array of numbers", field=k))
+            continue
+        if not finite:
             probs.append(Problem(f"{k!r} has non-finite values", field=k))
     if probs:
         raise InputError(probs)
