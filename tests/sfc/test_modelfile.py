@@ -139,3 +139,15 @@ def test_scenario_file_initial_values(tmp_path):
     np.testing.assert_allclose(res["Y"][0], 100.0, atol=1e-9)  # starts in the stationary state
     res = simulate(load_model("sim"), periods=1, scenario=sc, initial={"Hh": 0.0, "Hs": 0.0})
     assert res["Y"][0, 0] == pytest.approx(20 / 0.52)  # the keyword wins
+
+
+def test_exponent_numbers_without_a_dot(tmp_path):
+    # YAML 1.1 (PyYAML) reads 1e-9 as a string; the loader accepts it as a number
+    p = tmp_path / "m.yaml"
+    p.write_text(
+        'name: P\nsource: test\nsectors: [a]\nequations:\n  - "y = 2 * g"\n'
+        "parameters:\n  g: {value: 5e-3, source: test}\nchecks: {tolerance: 1e-8, mode: warn}\n",
+        encoding="utf-8",
+    )
+    m = load_model(p)
+    assert m.parameters["g"].value == 5e-3 and m.tolerance == 1e-8 and m.mode == "warn"

@@ -8,6 +8,7 @@ keys, which plain YAML silently overwrites, are reported.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +110,13 @@ def line(d: Any, key: Any) -> int | None:
     return getattr(d, "line", None)
 
 
+_EXP_FLOAT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+$")
+
+
 def num(x: Any) -> float | None:
+    """A finite number, or None. Accepts ``1e-9``, which YAML 1.1 reads as a string."""
+    if isinstance(x, str) and _EXP_FLOAT.match(x.strip()):
+        x = float(x)
     if isinstance(x, bool) or not isinstance(x, int | float):
         return None
     v = float(x)
