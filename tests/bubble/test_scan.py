@@ -49,6 +49,18 @@ def _task(name, series, options):
 
 
 @pytest.fixture(scope="module")
+def client():
+    """One LocalCluster with 2 worker processes, shared by the tests of this module."""
+    from dask.distributed import Client, LocalCluster
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
+    c = Client(cluster)
+    yield c
+    c.close()
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
 def real_series():
     px = load_wide_prices(shared_file("stocks/ai_stocks_daily_close_2000_2026.csv")).frame
     btc = load_price_table(
@@ -112,13 +124,14 @@ def test_bad_scan_input(real_series):
         scan(real_series, ("psy",), scheduler="tcp://127.0.0.1:9", timeout=1)
 
 
-def test_real_psy_on_local_cluster(real_series):
+def test_real_psy_on_local_cluster(real_series, client):
     """The real PSY on 2 workers gives the same figures as a direct call (same seed)."""
     from kreislauf.bubble.psy import psy
 
     opts = {"reps": 99, "log": True, "seed": 3}
     two = {k: real_series[k] for k in ("NVDA", "BTC-USD")}
-    r = scan(two, ("psy",), options={"psy": opts}, workers=2)
+    r = scan(two, ("psy",), options={"psy": opts}, client=client)
+    assert len(client.scheduler_info()["workers"]) == 2 and r.cluster.startswith("client")
     f = r.to_frame().set_index("series")
     assert (f["status"] == "ok").all(), f["error"].tolist()
     for name, s in two.items():

@@ -227,6 +227,7 @@ def scan(
     tasks: Mapping[str, Callable[[str, pd.Series, dict[str, Any]], dict[str, Any]]] | None = None,
     timeout: float = 30.0,
     sources: tuple[str, ...] = (),
+    client: Any = None,
 ) -> ScanResult:
     """Run the tests over every series on a Dask cluster and gather the headline figures.
 
@@ -251,6 +252,8 @@ def scan(
         Seconds to wait for a remote scheduler.
     sources : tuple of str
         Files the series came from, for the summary.
+    client : dask.distributed.Client, optional
+        An existing client to run on (left open); overrides ``workers`` and ``scheduler``.
 
     Returns
     -------
@@ -274,7 +277,10 @@ def scan(
 
     t0 = time.perf_counter()
     cluster = None
-    if scheduler:
+    own_client = client is None
+    if client is not None:
+        where = f"client {getattr(client.scheduler, 'address', '?')}"
+    elif scheduler:
         try:
             client = Client(scheduler, timeout=timeout)
         except OSError as err:
@@ -308,7 +314,8 @@ def scan(
             if progress is not None:
                 progress(done, total, row)
     finally:
-        client.close()
+        if own_client:
+            client.close()
         if cluster is not None:
             cluster.close()
     frame = pd.DataFrame(rows)
