@@ -134,3 +134,30 @@ def test_ic_selected_null_runs_and_bad_options_raise() -> None:
         critical_values(90, min_window=30, reps=5)
     with pytest.raises(InputError):
         critical_values(90, min_window=30, reps=20, method="wild", y=y, multiplier="x")
+
+
+def _ols_adf(seg: np.ndarray) -> float:
+    dy = np.diff(seg)
+    x = np.column_stack([np.ones(len(dy)), seg[:-1]])
+    beta, *_ = np.linalg.lstsq(x, dy, rcond=None)
+    e = dy - x @ beta
+    s2 = e @ e / (len(dy) - 2)
+    return float(beta[1] / np.sqrt(s2 * np.linalg.inv(x.T @ x)[1, 1]))
+
+
+def test_psy_rule_matches_multiplebubbles_construction() -> None:
+    """The "psy" sequence against PSY's own construction, written out in NumPy.
+
+    MultipleBubbles (R; authors incl. P. C. B. Phillips and S.-P. Shi), ``bsadf()``: for each
+    r2, fresh samples of length r2 from a random walk with drift r2^(-1), and the quantiles of
+    max_{r1} ADF(r1, r2). Ours: one path of length T with drift T^(-1), BSADF per r2.
+    """
+    n, w, m = 60, 14, 500
+    cv = critical_values(n, min_window=w, reps=2000, seed=5, rule="psy")
+    rng = np.random.default_rng(8)
+    for r2 in (20, 40, 60):
+        y = np.cumsum(rng.normal(size=(m, r2)) + 1.0 / r2, axis=1)
+        stat = np.array([max(_ols_adf(p[i:]) for i in range(0, r2 - w + 1)) for p in y])
+        for k, p in enumerate(LEVELS[:2]):
+            se = np.hypot(quantile_se(stat, p), quantile_se(stat, p) * np.sqrt(m / 2000))
+            assert abs(np.quantile(stat, p) - cv.sequence[r2 - w, k]) < 4 * se, (r2, p)
