@@ -149,3 +149,13 @@ def test_result_api():
         res.flow_matrix(31)
     with pytest.raises(Exception, match="scenario must be"):
         res.balance_sheet(1, scenario=4)
+
+
+def test_paths_per_scenario_and_tuple_paths():
+    m = load_model("sim")
+    theta = np.array([[0.2] * 6, [0.2, 0.2, 0.3, 0.3, 0.3, 0.3]])  # (S, T): one path each
+    res = simulate(m, periods=6, params={"theta": theta, "Gd": (20, 20, 30)})
+    np.testing.assert_array_equal(res["theta"], theta)
+    np.testing.assert_array_equal(res["Gd"][1], [20, 20, 30, 30, 30, 30])
+    assert res["Y"][0, 0] == res["Y"][1, 0] and res["Y"][0, 2] > res["Y"][1, 2]
+    assert res.residual.max() < 1e-10
