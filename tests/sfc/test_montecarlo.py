@@ -144,3 +144,15 @@ def test_drawing_an_unknown_parameter_fails(model, prep, tmp_path: Path) -> None
     p.write_text("parameters:\n  nope: {dist: uniform, low: 0.1, high: 0.2, source: s}\n")
     with pytest.raises(InputError, match="cannot draw"):
         run_monte_carlo(model, read_distributions(p), 4, 0, 4, prepare=prep)
+
+
+def test_keep_returns_the_same_columns(model, prep, mc) -> None:
+    from kreislauf.sfc.burst import OUTCOME_VARS
+
+    small = run_monte_carlo(
+        model, read_distributions(), 120, 11, 24, prepare=prep, keep=OUTCOME_VARS
+    )
+    assert small.names == list(OUTCOME_VARS)
+    full = mc.to_xarray().sel(variable=list(OUTCOME_VARS)).values
+    assert np.array_equal(small.values, full)
+    assert small.summary()["lab_default_probability"] == mc.summary()["lab_default_probability"]

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 START_QUARTER = pd.Period("2026Q3", freq="Q")
 """Period 1 of the shipped AI-circuit model (``start`` of the parameter file)."""
 
+OUTCOME_VARS = ("DEFL", "VL", "VH", "VV", "WAI", "ELI", "ELV", "ELH", "ELtot", "WO", "GB")
+"""Variables enough for defaults and wealth lost by holder (a Monte Carlo ``keep`` set)."""
+
 HOLDERS = ("households", "pensions", "funds_and_foreign", "corporate_stakes", "government")
 
 CLAIM_TOTAL_USD_BN = 35000.0

@@ -13,8 +13,9 @@ uniform and triangular). Every entry needs a ``source`` or an ``assumption``.
 Draws: the seed's :class:`numpy.random.SeedSequence` spawns one child per parameter (in
 file order); each child's :class:`numpy.random.Generator` (PCG64) draws ``n`` uniforms, mapped
 through the (truncated) inverse CDF. A seed reproduces the draws exactly, and the first ``k``
-draws of a run of ``n`` are the draws of a run of ``k``. All draws go through the engine in one batched call (the
-scenario axis); :mod:`kreislauf.sfc.sweep` runs the same draws in chunks on Dask.
+draws of a run of ``n`` are the draws of a run of ``k``. All draws go through the engine in
+one batched call (the scenario axis); :mod:`kreislauf.sfc.sweep` runs the same draws in
+chunks on Dask.
 """
 
 from __future__ import annotations
@@ -372,6 +373,7 @@ def simulate_draws(
     periods: int,
     scenario: Any = None,
     prepare: Prepare | None = None,
+    keep: tuple[str, ...] | None = None,
 ) -> tuple[list[str], np.ndarray, dict[str, np.ndarray], np.ndarray]:
     """One batched engine run of the given draws: (names, values, params, converged).
 
@@ -385,12 +387,19 @@ def simulate_draws(
     prepare : callable, optional
         Maps the draws to ``(params, initial)`` overrides; default: the draws are the
         parameter overrides as they stand.
+    keep : tuple of str, optional
+        Variables to return (default: all); fewer variables, less data to move.
     """
     from kreislauf.sfc import simulate
 
     params, initial = prepare(draws) if prepare is not None else (dict(draws), None)
     res = simulate(model, periods, params=params, scenario=scenario, initial=initial)
     cube = res.cube
+    if keep is not None:
+        missing = [v for v in keep if v not in cube["variable"].values]
+        if missing:
+            raise InputError.single(f"unknown variables {missing}", field="keep")
+        cube = cube.sel(variable=list(keep))
     names = [str(v) for v in cube["variable"].values]
     return names, np.ascontiguousarray(cube.values), res.params, np.asarray(res.converged)
 
@@ -413,6 +422,7 @@ def run_monte_carlo(
     scenario: Any = None,
     prepare: Prepare | None = None,
     progress: Callable[[int, int], None] | None = None,
+    keep: tuple[str, ...] | None = None,
 ) -> MonteCarloResult:
     """Draw the parameters and run all draws through the engine in one batched call.
 
@@ -431,6 +441,9 @@ def run_monte_carlo(
         :class:`kreislauf.sfc.ai_params.Recalibrate`, which recomputes the derived values.
     progress : callable, optional
         Called as ``progress(done, total)`` before and after the run.
+    keep : tuple of str, optional
+        Variables to keep (default all; :data:`kreislauf.sfc.burst.OUTCOME_VARS` suffice for
+        defaults and wealth lost).
 
     Returns
     -------
@@ -439,7 +452,7 @@ def run_monte_carlo(
     x = draw(dists, draws, seed)
     if progress:
         progress(0, draws)
-    names, values, prm, conv = simulate_draws(model, x, periods, scenario, prepare)
+    names, values, prm, conv = simulate_draws(model, x, periods, scenario, prepare, keep)
     if progress:
         progress(draws, draws)
     return MonteCarloResult(

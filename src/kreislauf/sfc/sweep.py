@@ -50,9 +50,11 @@ def run_chunk(
     periods: int,
     scenario_ref: str | None = None,
     prepare: Prepare | None = None,
+    keep: tuple[str, ...] | None = None,
 ) -> tuple[list[str], np.ndarray, dict[str, np.ndarray], np.ndarray]:
     """One task: a chunk of draws through the engine (model and scenario cached per worker)."""
-    return simulate_draws(_model(model_ref), draws, periods, _scenario(scenario_ref), prepare)
+    scen = _scenario(scenario_ref)
+    return simulate_draws(_model(model_ref), draws, periods, scen, prepare, keep)
 
 
 def _chunks(n: int, size: int) -> list[slice]:
@@ -71,6 +73,7 @@ def run_sweep(
     workers: int = 2,
     chunk_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    keep: tuple[str, ...] | None = None,
 ) -> MonteCarloResult:
     """Run a Monte Carlo sweep on Dask.
 
@@ -96,6 +99,8 @@ def run_sweep(
         Draws per task; default ``ceil(draws / (2 * workers))`` (two tasks per worker).
     progress : callable, optional
         ``progress(done_draws, total_draws)`` as chunks complete.
+    keep : tuple of str, optional
+        Variables each task sends back (default all).
 
     Returns
     -------
@@ -130,7 +135,7 @@ def run_sweep(
         futures = {}
         for i, sl in enumerate(slices):
             part = {k: v[sl] for k, v in x.items()}
-            fut = client.submit(run_chunk, mref, part, periods, sref, prepare, pure=False)
+            fut = client.submit(run_chunk, mref, part, periods, sref, prepare, keep, pure=False)
             futures[fut] = i
         parts: list[Any] = [None] * len(slices)
         done = 0
