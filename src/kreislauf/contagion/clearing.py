@@ -50,9 +50,19 @@ from kreislauf.errors import InputError
 # Solvency is decided with this relative slack (floating point: a node exactly at the
 # threshold, zero equity, counts as solvent).
 REL_TOL = 1e-10
-# Largest paying set solved by sparse LU when Picard iteration did not stall (see
-# _linear_solve); a performance threshold, not a modelling assumption.
-LU_MAX_NODES = 20_000
+# Paying sets up to this size are always solved by sparse LU (see _linear_solve); a
+# performance threshold, not a modelling assumption.
+LU_MAX_NODES = 2_000
+# Above LU_MAX_NODES, a block whose nodes have at most this many links inside the block on
+# average (rings, chains, trees: no LU fill-in) is still solved by LU; denser blocks (random,
+# expander-like: SuperLU's fill-in grows towards dense -- 6 s for the 14,000 defaulting nodes
+# of a 10^5-node random network with 1.4 links each inside the block) by warm-started GMRES,
+# checked by its residual.
+LU_MAX_LINKS = 1.05
+# A Krylov answer is accepted only below this relative residual, else sparse LU after all.
+KRYLOV_RTOL = 1e-12
+# GMRES(50) restarts allowed (normal / after Picard stalled: slow contraction).
+KRYLOV_RESTARTS = (10, 40)
 
 
 @dataclass(frozen=True)
@@ -143,6 +153,7 @@ def _lcp_from_below(
     beta: float,
     counter: list[int],
     prefer_lu: bool = True,
+    stalled: bool = False,
 ) -> tuple[np.ndarray, bool]:
     """Solve ``x_N = max(0, c_N + beta (Pi^T x)_N)`` exactly, others held fixed.
 
@@ -166,7 +177,9 @@ def _lcp_from_below(
             break
         sub = p_nn[active][:, active] if not active.all() else p_nn
         mat = (sp.identity(sub.shape[0], format="csc") - beta * sub).tocsc()
-        sol, ok_step, how = _linear_solve(mat, base[active], guess[idx_n[active]], prefer_lu)
+        sol, ok_step, how = _linear_solve(
+            mat, base[active], guess[idx_n[active]], prefer_lu, stalled
+        )
         counter[0 if how == "lu" else 1] += 1
         ok &= ok_step
         y[:] = 0.0
@@ -181,23 +194,35 @@ def _lcp_from_below(
 
 
 def _linear_solve(
-    mat: sp.csc_matrix, rhs: np.ndarray, guess: np.ndarray, prefer_lu: bool
+    mat: sp.csc_matrix,
+    rhs: np.ndarray,
+    guess: np.ndarray,
+    prefer_lu: bool,
+    stalled: bool = False,
 ) -> tuple[np.ndarray, bool, str]:
     """Solve ``mat y = rhs`` (``mat = I - beta Pi^T`` restricted to the paying set).
 
-    Sparse LU (SuperLU, COLAMD ordering) by default. GMRES, warm-started at the Picard
-    iterate, only for blocks larger than :data:`LU_MAX_NODES` whose average number of
-    links per node inside the block exceeds 2.5 (expander-like: LU fill-in explodes) and
-    only when Picard iteration did not stall (so the block contracts well and Krylov
-    converges fast); its answer is accepted only at a relative residual below 1e-12,
-    otherwise sparse LU after all. Ring- and tree-like blocks always use LU.
+    Sparse LU (SuperLU, COLAMD ordering) for blocks of at most :data:`LU_MAX_NODES` nodes,
+    for ring-, chain- and tree-like blocks (at most :data:`LU_MAX_LINKS` links per node
+    inside the block: no fill-in), and always when ``prefer_lu`` (``method="exact"``).
+    Otherwise GMRES(50), warm-started at the Picard iterate, with a larger budget when Picard
+    stalled (:data:`KRYLOV_RESTARTS`); its answer is accepted only at a relative residual
+    below :data:`KRYLOV_RTOL`, otherwise sparse LU after all.
     """
     size = mat.shape[0]
     links = (mat.nnz - size) / max(size, 1)
-    if not prefer_lu and size > LU_MAX_NODES and links > 2.5:
-        sol, _info = spla.gmres(mat, rhs, x0=guess, rtol=1e-14, atol=0.0, restart=30, maxiter=50)
+    if not prefer_lu and size > LU_MAX_NODES and links > LU_MAX_LINKS:
+        sol, _info = spla.gmres(
+            mat,
+            rhs,
+            x0=guess,
+            rtol=1e-14,
+            atol=0.0,
+            restart=50,
+            maxiter=KRYLOV_RESTARTS[1 if stalled else 0],
+        )
         res = np.linalg.norm(mat @ sol - rhs) / max(np.linalg.norm(rhs), 1e-300)
-        if res < 1e-12:
+        if res < KRYLOV_RTOL:
             return sol, True, "gmres"
     try:
         return spla.splu(mat, permc_spec="COLAMD").solve(rhs), True, "lu"
@@ -226,11 +251,13 @@ def solve_exact(
     fixed: np.ndarray | None = None,
     fixed_values: np.ndarray | None = None,
     prefer_lu: bool = True,
+    stalled: bool = False,
 ) -> tuple[np.ndarray, int, list[int], bool]:
     """Greatest clearing vector by fictitious default, from ``start`` (default ``xbar``).
 
     ``start`` must satisfy ``start >= x*`` and ``Phi(start) <= start`` (true for ``xbar``
-    and for every Picard iterate from ``xbar``).
+    and for every Picard iterate from ``xbar``). ``prefer_lu``: every linear solve by sparse
+    LU; else large dense-ish blocks by GMRES, checked (see :func:`_linear_solve`).
 
     Returns
     -------
@@ -252,7 +279,7 @@ def solve_exact(
         if prev_n is not None and np.array_equal(N, prev_n):
             break
         x[solvent & ~fixed] = prep.xbar[solvent & ~fixed]
-        x, ok = _lcp_from_below(prep, N, x, c, beta, counter, prefer_lu)
+        x, ok = _lcp_from_below(prep, N, x, c, beta, counter, prefer_lu, stalled)
         exact &= ok
         prev_n = N
     return x, rounds, counter, exact
@@ -320,7 +347,15 @@ def solve(
                 break
             prev_delta = delta
     x, rounds, lus, exact = solve_exact(
-        prep, e, alpha, beta, x, fixed, fixed_values, prefer_lu=(method == "exact" or stalled)
+        prep,
+        e,
+        alpha,
+        beta,
+        x,
+        fixed,
+        fixed_values,
+        prefer_lu=(method == "exact"),
+        stalled=stalled,
     )
     stats = SolverStats(
         method, its, rounds, lus[0], lus[1], stalled, exact, time.perf_counter() - t0

@@ -463,7 +463,7 @@ def clear_batch(
             break
     P = np.empty_like(X)
     for k in range(X.shape[1]):
-        P[:, k], *_ = solve_exact(prep, E[:, k], alpha, beta, X[:, k])
+        P[:, k], *_ = solve_exact(prep, E[:, k], alpha, beta, X[:, k], prefer_lu=False)
     payments = P.T
     defaulted = payments < (prep.xbar - prep.tol)[None, :]
     inflows = (prep.pit @ P).T
