@@ -178,6 +178,8 @@ def _run(
         raise InputError.single(
             "--data-dir calibrates the ai_circuit model only", field="--data-dir"
         )
+    if draws is None and (scheduler is not None or workers is not None):
+        raise InputError.single("--scheduler and --workers run Monte Carlo draws: add --draws N")
     if all_scenarios and (not is_ai or scenario is not None or draws is not None):
         raise InputError.single(
             "--all-scenarios runs the ai_circuit model without --scenario and --draws",
