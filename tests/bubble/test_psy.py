@@ -162,3 +162,18 @@ def test_bad_dates_raise_input_error() -> None:
     # business days with weekends are not gaps
     bdays = pd.bdate_range("2020-01-01", periods=60)
     assert psy(pd.Series(v, index=bdays), reps=20).min_window > 0
+
+
+def test_stamp_episodes_runs_filter_and_ongoing() -> None:
+    from kreislauf.bubble.psy_result import stamp_episodes
+
+    idx = pd.RangeIndex(12)
+    values = np.arange(12.0)
+    exceed = np.array([0, 1, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1], dtype=bool)
+    eps = stamp_episodes(idx, values, exceed, 3)
+    assert [(e.start, e.end, e.duration, e.ongoing) for e in eps] == [
+        (1, 3, 3, False),
+        (8, 11, 4, True),
+    ]
+    assert eps[1].peak == 11
+    assert len(stamp_episodes(idx, values, exceed, 1)) == 3
