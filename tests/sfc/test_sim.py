@@ -55,15 +55,15 @@ def test_table_3_4_change_in_money(sim):
 
 
 def test_steady_state_is_the_analytic_one(sim):
-    # Y* = G / theta and H* = alpha3 * YD* with alpha3 = (1 - alpha1) / alpha2 (G&L 2007, eqs.
-    # 3.15 and 3.16 in section 3.5): 100 and 80 with the book's values.
+    # Y* = G / theta and H* = alpha3 * YD* with alpha3 = (1 - alpha1) / alpha2 (the stationary
+    # state of eqs. 3.1-3.11, derived here): 100 and 80 with the book's values.
     G, theta, a1, a2 = 20, 0.2, 0.6, 0.4
     assert sim["Y"][0, -1] == pytest.approx(G / theta, abs=1e-6)
     assert sim["Hh"][0, -1] == pytest.approx((1 - a1) / a2 * (1 - theta) * G / theta, abs=1e-6)
 
 
 def test_hidden_equation_holds_every_period(sim):
-    # Hh = Hs is not one of the model's equations (G&L 2007, section 3.4.3): it must hold anyway,
+    # Hh = Hs is not one of the model's equations (G&L's "redundant equation"): it must hold anyway,
     # up to the solver's tolerance accumulated over 200 periods.
     np.testing.assert_allclose(sim["Hh"], sim["Hs"], rtol=1e-10, atol=1e-12)
     assert sim.converged.all()
@@ -71,8 +71,8 @@ def test_hidden_equation_holds_every_period(sim):
 
 
 def test_government_spending_shock_20_to_25():
-    """G from 20 to 25 from the stationary state (G&L 2007, section 3.5; the book shows the
-    path as a figure, so the test checks the analytic impact and new stationary state)."""
+    """G from 20 to 25 from the stationary state. The book shows such paths only as figures,
+    so the test checks the analytic impact and the new stationary state."""
     m = load_model("sim")
     base = simulate(m, periods=120, initial={"Hh": 80.0, "Hs": 80.0})
     np.testing.assert_allclose(base["Y"], 100.0, atol=1e-9)  # the start is stationary
