@@ -30,6 +30,10 @@ def test_leaking_household_budget_is_caught_in_its_column(tmp_path):
     assert e.check in ("column", "row", "balance sheet")
     assert abs(e.residual) == pytest.approx(0.1, rel=1e-9)
     assert "period 1" in str(e) and "scenario 0" in str(e)
+    # the run up to the breach comes with the error, to look at the books that failed
+    assert e.result.periods == 1
+    fm = e.result.flow_matrix(1)
+    assert fm.loc["sum", "households"] == pytest.approx(-0.1, rel=1e-9)
 
 
 def test_supply_not_equal_to_demand_breaks_the_row(tmp_path):

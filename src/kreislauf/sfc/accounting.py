@@ -46,6 +46,8 @@ class AccountingError(Exception):
         The residual (absolute, in the model's units).
     scale : float
         The size of the economy the tolerance was scaled by.
+    result : SimulationResult or None
+        The run up to and including the breaching period (set by ``simulate``).
     """
 
     def __init__(
@@ -61,6 +63,7 @@ class AccountingError(Exception):
     ):
         self.period, self.scenario, self.check, self.item = period, scenario, check, item
         self.residual, self.scale, self.tol = residual, scale, tol
+        self.result: Any = None  # the run up to the breach, set by simulate()
         note = "" if converged else " (the solver had not converged in this period)"
         super().__init__(
             f"accounting breach in period {period}, scenario {scenario}: {check} '{item}' "

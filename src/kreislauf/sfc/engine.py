@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from kreislauf.errors import InputError, Problem
-from kreislauf.sfc.accounting import books, check
+from kreislauf.sfc.accounting import AccountingError, books, check
 from kreislauf.sfc.compile import Compiled, Frame, compile_model
 from kreislauf.sfc.modelfile import Model, Scenario, Shock, load_model
 from kreislauf.sfc.result import SimulationResult
@@ -163,7 +163,8 @@ def simulate(
     InputError
         Unknown names, inconsistent shapes, non-finite values, a bad mode.
     AccountingError
-        A breach of the books in ``raise`` mode.
+        A breach of the books in ``raise`` mode; its ``result`` attribute holds the run up
+        to and including the breaching period (e.g. for ``flow_matrix(period)``).
     """
     if not isinstance(model, Model):
         model = load_model(model)
@@ -237,7 +238,20 @@ def simulate(
         with np.errstate(all="ignore"):
             b = books(cm, fr, prev)
         prev = b.positions
-        residual[:, t - 1] = check(cm, b, t, tol, mode, conv)
+        try:
+            residual[:, t - 1] = check(cm, b, t, tol, mode, conv)
+        except AccountingError as err:  # keep the run up to the breach for inspection
+            err.result = SimulationResult(
+                model=model,
+                compiled=cm,
+                frame=Frame(fr.V[: t + 1], fr.P, t),
+                converged=converged[:, :t],
+                iterations=iterations[:, :t],
+                residual=residual[:, :t],
+                mode=mode,
+                tol=tol,
+            )
+            raise
     return SimulationResult(
         model=model,
         compiled=cm,
