@@ -34,6 +34,11 @@ def test_leaking_household_budget_is_caught_in_its_column(tmp_path):
     assert e.result.periods == 1
     fm = e.result.flow_matrix(1)
     assert fm.loc["sum", "households"] == pytest.approx(-0.1, rel=1e-9)
+    import pickle
+
+    back = pickle.loads(pickle.dumps(e))
+    assert (back.period, back.item, back.residual, str(back)) == (1, e.item, e.residual, str(e))
+    assert back.result.periods == 1
 
 
 def test_supply_not_equal_to_demand_breaks_the_row(tmp_path):

@@ -63,12 +63,18 @@ class AccountingError(Exception):
     ):
         self.period, self.scenario, self.check, self.item = period, scenario, check, item
         self.residual, self.scale, self.tol = residual, scale, tol
+        self.converged = converged
         self.result: Any = None  # the run up to the breach, set by simulate()
         note = "" if converged else " (the solver had not converged in this period)"
         super().__init__(
             f"accounting breach in period {period}, scenario {scenario}: {check} '{item}' "
             f"has residual {residual:.6g} (tolerance {tol:g} x scale {scale:.6g}){note}"
         )
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable (Dask sends errors back)
+        args = (self.period, self.scenario, self.check, self.item, self.residual, self.scale,
+                self.tol, self.converged)  # fmt: skip
+        return (type(self), args, {"result": self.result})
 
 
 Positions = list[tuple[list[tuple[int, np.ndarray]], list[tuple[int, np.ndarray]]]]
