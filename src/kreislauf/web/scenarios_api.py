@@ -84,14 +84,15 @@ def _shock_ops(scenarios: dict[str, Any], name: str) -> list[tuple[float, str]]:
 
 @dataclass
 class Adjustable:
-    """A parameter or constant exogenous variable the page lets the user change."""
+    """A parameter, calibration entry or constant exogenous variable the page lets one change."""
 
     name: str
-    kind: str  # "parameter" or "exogenous"
+    kind: str  # parameter | exogenous | data | atlas | assumption (a calibration entry's kind)
     value: float
     source: str | None
     low: float
     high: float
+    unit: str | None = None
 
     def public(self) -> dict[str, Any]:
         """As the models endpoint lists it."""
@@ -99,6 +100,7 @@ class Adjustable:
             "name": self.name,
             "kind": self.kind,
             "value": self.value,
+            "unit": self.unit,
             "source": self.source,
             "min": self.low,
             "max": self.high,
@@ -107,15 +109,40 @@ class Adjustable:
 
 @dataclass
 class ModelEntry:
-    """One shipped model with what the page needs: adjustables, scenario files, variables."""
+    """One shipped model with what the page needs: adjustables, scenario files, variables.
+
+    ``calibration`` (the AI circuit's entries, :mod:`kreislauf.sfc.ai_params`) routes changed
+    raw values through ``calibrated_overrides`` so the derived values follow them;
+    ``distributions`` are the model's declared Monte Carlo ranges (its uncertainty file).
+    """
 
     name: str
     model: Any
     adjustables: dict[str, Adjustable]
     scenarios: dict[str, Any]
     key_variables: tuple[str, ...]
-    sectors: tuple[str, ...]
-    variables: tuple[str, ...] = field(default=())
+    variables: tuple[str, ...]
+    calibration: list[Any] | None = None
+    distributions: list[Any] = field(default_factory=list)
+
+    @property
+    def raw_names(self) -> set[str]:
+        """Names of the calibration entries that can be changed (empty without calibration)."""
+        if self.calibration is None:
+            return set()
+        return {e.name for e in self.calibration if e.kind != "derived" and e.name != "COMMIT"}
+
+    def overrides(self, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """Engine ``(params, initial)`` for changed values (scalars or arrays of shape (S,))."""
+        if self.calibration is None or not values:
+            return dict(values), None
+        from kreislauf.sfc.ai_params import calibrated_overrides
+
+        raw = self.raw_names
+        drawn = {k: np.asarray(v, dtype=float) for k, v in values.items() if k in raw}
+        params, initial = calibrated_overrides(self.calibration, drawn)
+        params.update({k: v for k, v in values.items() if k not in raw})
+        return params, initial
 
     def public(self) -> dict[str, Any]:
         """As the models endpoint lists it."""
@@ -138,7 +165,11 @@ class ModelEntry:
             ],
             "variables": list(self.variables),
             "key_variables": list(self.key_variables),
-            "sectors": list(self.sectors),
+            "wealth": "holders" if self.calibration is not None else "sectors",
+            "distributions": [
+                {"name": d.name, "dist": d.dist, "low": d.low, "high": d.high, "source": d.source}
+                for d in self.distributions
+            ],
         }
 
 
@@ -152,6 +183,39 @@ def _scenario_files() -> list[Path]:
 def _fits(model: Any, scenario: Any) -> bool:
     known = set(model.parameters) | set(model.exogenous)
     return set(scenario.params) <= known and all(s.var in known for s in scenario.shocks)
+
+
+def _adjustables(
+    model: Any, fitting: dict[str, Any], calibration: list[Any] | None, dists: list[Any]
+) -> dict[str, Adjustable]:
+    """What the page offers to change, with sources and slider ranges."""
+    seen = _scenario_values(fitting)
+    bounds = {d.name: (d.low, d.high) for d in dists}
+
+    def rng(name: str, value: float) -> tuple[float, float]:
+        shocked = [x if op != "add" else value + x for x, op in _shock_ops(fitting, name)]
+        extra = [b for b in bounds.get(name, ()) if b is not None]
+        return slider_range(value, tuple(seen.get(name, [])) + tuple(shocked) + tuple(extra))
+
+    out: dict[str, Adjustable] = {}
+    if calibration is not None:  # the calibration's raw entries stand for the model's values
+        for e in calibration:
+            if e.kind == "derived" or e.name == "COMMIT" or not np.isscalar(e.value):
+                continue
+            lo, hi = rng(e.name, float(e.value))
+            out[e.name] = Adjustable(
+                e.name, e.kind, float(e.value), e.source or e.rationale, lo, hi, e.unit
+            )
+        sets = (("exogenous", model.exogenous),)
+    else:
+        sets = (("parameter", model.parameters), ("exogenous", model.exogenous))
+    for kind, values in sets:
+        for pname, v in values.items():
+            if isinstance(v.value, tuple) or pname in out:  # a time path: not a single slider
+                continue
+            lo, hi = rng(pname, float(v.value))
+            out[pname] = Adjustable(pname, kind, float(v.value), v.source, lo, hi)
+    return out
 
 
 def load_entries() -> tuple[dict[str, ModelEntry], list[str]]:
@@ -171,33 +235,34 @@ def load_entries() -> tuple[dict[str, ModelEntry], list[str]]:
     for name in names:
         try:
             model = load_model(name)
+            calibration, dists = _calibration(name)
         except InputError as err:
             problems.extend(str(p) for p in err.problems)
             continue
-        adj: dict[str, Adjustable] = {}
-        fitting = {k: s for k, s in scenarios.items() if _fits(model, s)}
-        seen = _scenario_values(fitting)
-        for kind, values in (("parameter", model.parameters), ("exogenous", model.exogenous)):
-            for pname, v in values.items():
-                if isinstance(v.value, tuple):  # a time path: not a single slider
-                    continue
-                shocked = [
-                    x if op != "add" else float(v.value) + x for x, op in _shock_ops(fitting, pname)
-                ]
-                lo, hi = slider_range(float(v.value), tuple(seen.get(pname, [])) + tuple(shocked))
-                adj[pname] = Adjustable(pname, kind, float(v.value), v.source, lo, hi)
+        fitting = {k: sc for k, sc in scenarios.items() if _fits(model, sc)}
         variables = tuple(model.endogenous) + tuple(model.exogenous)
         keys = tuple(v for v in KEY_VARIABLES.get(name, ()) if v in variables)
         entries[name] = ModelEntry(
             name,
             model,
-            adj,
+            _adjustables(model, fitting, calibration, dists),
             fitting,
             keys or tuple(model.endogenous[:4]),
-            tuple(model.sectors),
             variables,
+            calibration,
+            dists,
         )
     return entries, problems
+
+
+def _calibration(name: str) -> tuple[list[Any] | None, list[Any]]:
+    """The AI circuit's calibration entries and declared distributions (other models: none)."""
+    if name != "ai_circuit":
+        return None, []
+    from kreislauf.sfc.ai_params import load_calibration
+    from kreislauf.sfc.montecarlo import read_distributions
+
+    return list(load_calibration(periods=PERIODS_MAX).entries), read_distributions()
 
 
 # ------------------------------------------------------------------------------ requests
@@ -205,62 +270,109 @@ def _bodies(entry: ModelEntry) -> tuple[type[BaseModel], type[BaseModel]]:
     """The run and Monte Carlo bodies of one model, built from its file."""
     strict = ConfigDict(strict=True, extra="forbid")
     tag = "".join(p.title() for p in entry.name.split("_"))
-    fields: dict[str, Any] = {
-        a.name: (
-            float | None,
-            Field(
-                None,
-                ge=a.low,
-                le=a.high,
-                description=f"{a.kind}; file value {a.value:g}; source: {a.source or 'none given'}",
-            ),
-        )
-        for a in entry.adjustables.values()
-    }
+    fields: dict[str, Any] = {}
+    for a in entry.adjustables.values():
+        doc = f"{a.kind}; value {a.value:g}; source: {a.source or 'none given'}"
+        fields[a.name] = (float | None, Field(None, ge=a.low, le=a.high, description=doc))
     params = create_model(f"{tag}Params", __config__=strict, **fields)
     scenario_t: Any = Literal[tuple(entry.scenarios)] | None if entry.scenarios else type(None)
     variable_t: Any = Literal[tuple(entry.variables)]
-    adjustable_t: Any = Literal[tuple(entry.adjustables)] if entry.adjustables else str
+    adjustable_t: Any = Literal[tuple(entry.adjustables)]
     common: dict[str, Any] = {
         "scenario": (scenario_t, Field(None, description="A shipped scenario file.")),
         "periods": (WholeInt, Field(40, ge=1, le=PERIODS_MAX, description="Periods to solve.")),
-        "params": (params, Field(default_factory=params, description="Parameter overrides.")),
+        "params": (params, Field(default_factory=params, description="Changed values.")),
         "variables": (
             list[variable_t] | None,
             Field(None, max_length=VARIABLES_MAX, description="Variables to return."),
         ),
     }
     run = create_model(f"{tag}Run", __config__=strict, **common)
-    mc = create_model(
-        f"{tag}MonteCarlo",
-        __config__=strict,
-        **common,
-        draws=(WholeInt, Field(500, ge=DRAWS[0], le=DRAWS[1], description="Monte Carlo draws.")),
-        vary=(
+    mc_fields: dict[str, Any] = {
+        "draws": (WholeInt, Field(500, ge=DRAWS[0], le=DRAWS[1], description="Monte Carlo draws.")),
+        "vary": (
             list[adjustable_t],
-            Field(min_length=1, max_length=20, description="Parameters drawn at random."),
+            Field(
+                default_factory=list,
+                min_length=0 if entry.distributions else 1,
+                max_length=20,
+                description="Values drawn uniformly on value x (1 +- spread).",
+            ),
         ),
-        spread=(
-            float,
-            Field(0.2, gt=0.0, le=0.9, description="Uniform draws on value x (1 +- spread)."),
-        ),
-        seed=(WholeInt, Field(0, ge=0, le=2**31 - 1)),
-    )
+        "spread": (float, Field(0.2, gt=0.0, le=0.9, description="Half-width of those draws.")),
+        "seed": (WholeInt, Field(0, ge=0, le=2**31 - 1)),
+    }
+    if entry.distributions:
+        mc_fields["declared"] = (
+            bool,
+            Field(True, description="Draw the model's declared distributions (uncertainty file)."),
+        )
+    mc = create_model(f"{tag}MonteCarlo", __config__=strict, **common, **mc_fields)
     return run, mc
 
 
-def _overrides(entry: ModelEntry, body: Any) -> dict[str, float]:
+def _changed(body: Any) -> dict[str, float]:
     return {k: v for k, v in body.params.model_dump().items() if v is not None}
 
 
-def _net_worth(res: Any, sectors: tuple[str, ...], scenario: int = 0) -> dict[str, list[Any]]:
-    """Net worth of each sector per period (from the balance sheets)."""
-    out: dict[str, list[Any]] = {s: [] for s in sectors}
+def _simulate(
+    entry: ModelEntry, periods: int, values: dict[str, Any], scen: Any, strict: str | None = None
+) -> Any:
+    """Run the model with changed ``values`` (through the calibration where there is one)."""
+    from kreislauf.sfc import simulate
+
+    fixed = dict(values)
+    if fixed and scen is not None:  # the scenario's own calibration values are recalibrated too
+        fixed = {**{k: v for k, v in scen.params.items() if k in entry.raw_names}, **fixed}
+    params, initial = entry.overrides(fixed)
+    return simulate(
+        entry.model, periods, params=params or None, scenario=scen, initial=initial, strict=strict
+    )
+
+
+def _wealth(entry: ModelEntry, res: Any) -> dict[str, Any]:
+    """Wealth by holder (AI circuit: market value held, kreislauf.sfc.burst) or net worth by
+    sector (from the balance sheets), per period, for scenario 0."""
+    if entry.calibration is not None:
+        from kreislauf.sfc.burst import holder_values
+
+        cube = res.cube
+        names = [str(v) for v in cube["variable"].values]
+        vals = holder_values(names, cube.values, res.params)
+        return {k: to_jsonable(v[0]) for k, v in vals.items()}
+    out: dict[str, list[Any]] = {s: [] for s in entry.model.sectors}
     for t in range(1, res.periods + 1):
-        bs = res.balance_sheet(t, scenario)
-        for s in sectors:
+        bs = res.balance_sheet(t, 0)
+        for s in out:
             out[s].append(float(bs.loc["net worth", s]) if s in bs.columns else None)
-    return out
+    return {k: to_jsonable(v) for k, v in out.items()}
+
+
+def _run(
+    entry: ModelEntry, periods: int, values: dict[str, Any], scen: Any, variables: list[str]
+) -> dict[str, Any]:
+    """One deterministic run, as the API returns it (``ok`` false when the books break)."""
+    from kreislauf.sfc import AccountingError
+
+    try:
+        res = _simulate(entry, periods, values, scen)
+    except AccountingError as err:
+        return {
+            "ok": False,
+            "error": f"the books do not balance: {err}",
+            "paths": {},
+            "wealth": {},
+            "summary": None,
+        }
+    summary = {k: v for k, v in res.summary().items() if k != "final"}
+    converged = bool(res.converged.all())
+    return {
+        "ok": converged,
+        "error": None if converged else "the solver did not converge in some periods",
+        "paths": {v: to_jsonable(res.path(v)[0]) for v in variables},
+        "wealth": _wealth(entry, res),
+        "summary": to_jsonable(summary),
+    }
 
 
 # -------------------------------------------------------------------------------- routes
@@ -271,71 +383,44 @@ def register(app: FastAPI, ctx: "Context") -> None:
     except ImportError as err:  # the SFC engine is not installed in this tree
         entries, problems = {}, [f"the SFC engine is not available: {err}"]
     app.state.scenario_models = entries
-    from kreislauf.web.jobs import Job
-
-    active: list[Job] = []
-    lock = threading.Lock()
-    baselines: dict[tuple[str, int], dict[str, Any]] = {}
-    bad_body = {400: {"description": "The request body is not valid JSON."}}
-    job_responses: dict[int | str, dict[str, Any]] = {
-        **bad_body,
-        429: {"description": f"{ACTIVE_JOBS_MAX} scenario jobs are already queued or running."},
-    }
+    state = _State()
 
     @app.get("/api/scenarios/models", tags=["scenarios"])
     def scenario_models() -> dict[str, Any]:
-        """The shipped SFC models: adjustable parameters with sources and ranges, scenarios."""
+        """The shipped SFC models: adjustable values with sources and ranges, scenario files."""
         return {"models": [e.public() for e in entries.values()], "problems": problems}
 
     for entry in entries.values():
-        _register_model(app, ctx, entry, active, lock, baselines, bad_body, job_responses)
+        _register_model(app, ctx, entry, state)
 
 
-def _run(
-    entry: ModelEntry, periods: int, overrides: dict[str, Any], scenario: Any, variables: list[str]
-) -> dict[str, Any]:
-    """One deterministic run, as the API returns it (``ok`` false when the books break)."""
-    from kreislauf.sfc import AccountingError, simulate
+@dataclass
+class _State:
+    """What the scenario routes of one app share: active jobs and cached baselines."""
 
-    try:
-        res = simulate(entry.model, periods=periods, params=overrides or None, scenario=scenario)
-    except AccountingError as err:
-        return {
-            "ok": False,
-            "error": f"the books do not balance: {err}",
-            "paths": {},
-            "net_worth": {},
-            "summary": None,
-        }
-    summary = {k: v for k, v in res.summary().items() if k != "final"}
-    converged = bool(res.converged.all())
-    return {
-        "ok": converged,
-        "error": None if converged else "the solver did not converge in some periods",
-        "paths": {v: to_jsonable(res.path(v)[0]) for v in variables},
-        "net_worth": to_jsonable(_net_worth(res, entry.sectors)),
-        "summary": to_jsonable(summary),
-    }
+    active: list[Any] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    baselines: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
 
 
-def _register_model(
-    app: FastAPI,
-    ctx: "Context",
-    entry: ModelEntry,
-    active: list[Any],
-    lock: threading.Lock,
-    baselines: dict[tuple[str, int], dict[str, Any]],
-    bad_body: dict[int | str, dict[str, Any]],
-    job_responses: dict[int | str, dict[str, Any]],
-) -> None:
+BAD_BODY: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The request body is not valid JSON."}
+}
+JOB_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **BAD_BODY,
+    429: {"description": f"{ACTIVE_JOBS_MAX} scenario jobs are already queued or running."},
+}
+
+
+def _register_model(app: FastAPI, ctx: "Context", entry: ModelEntry, state: _State) -> None:
     RunBody, McBody = _bodies(entry)
     name = entry.name
 
     def baseline(periods: int) -> dict[str, Any]:
         key = (name, periods)
-        if key not in baselines:
-            baselines[key] = _run(entry, periods, {}, None, list(entry.variables))
-        return baselines[key]
+        if key not in state.baselines:
+            state.baselines[key] = _run(entry, periods, {}, None, list(entry.variables))
+        return state.baselines[key]
 
     def pick(out: dict[str, Any], variables: list[str]) -> dict[str, Any]:
         return {**out, "paths": {v: out["paths"].get(v) for v in variables}}
@@ -343,112 +428,140 @@ def _register_model(
     def run(body: RunBody) -> dict[str, Any]:  # type: ignore[valid-type]
         variables = list(body.variables or entry.key_variables)
         scen = entry.scenarios.get(body.scenario) if body.scenario else None
-        overrides = _overrides(entry, body)
+        changed = _changed(body)
         return {
             "model": name,
             "periods": list(range(1, body.periods + 1)),
             "variables": variables,
             "scenario_file": body.scenario,
-            "overrides": overrides,
+            "changed": changed,
             "baseline": pick(baseline(body.periods), variables),
-            "scenario": _run(entry, body.periods, overrides, scen, variables),
+            "scenario": _run(entry, body.periods, changed, scen, variables),
         }
 
-    run.__doc__ = f"Run {name} with the chosen scenario file and parameters, beside its baseline."
+    run.__doc__ = f"Run {name} with a scenario file and changed values, beside its baseline."
     app.post(
         f"/api/scenarios/{name}/run",
         tags=["scenarios"],
-        responses=bad_body,
+        responses=BAD_BODY,
         operation_id=f"scenarios_{name}_run",
     )(run)
 
     def montecarlo(body: McBody) -> dict[str, Any]:  # type: ignore[valid-type]
         variables = list(body.variables or entry.key_variables)
         scen = entry.scenarios.get(body.scenario) if body.scenario else None
-        overrides = _overrides(entry, body)
-        vary = list(dict.fromkeys(body.vary))
+        changed = _changed(body)
         base_run = baseline(body.periods)
-        n, T = body.draws, body.periods
+        declared = bool(getattr(body, "declared", False))
 
         def work(progress: Any, cancelled: Any) -> dict[str, Any]:
-            from kreislauf.sfc import AccountingWarning, simulate
+            return _montecarlo(
+                entry, body, scen, changed, declared, variables, base_run, progress, cancelled
+            )
 
-            rng = np.random.default_rng(body.seed)
-            drawn = {}
-            for p in vary:
-                a = entry.adjustables[p]
-                centre = overrides.get(p, a.value)
-                u = rng.uniform(-1.0, 1.0, size=n)
-                drawn[p] = np.clip(centre * (1.0 + body.spread * u), a.low, a.high)
-            paths = {v: np.full((n, T), np.nan, dtype=np.float32) for v in variables}
-            broken = np.zeros(n, dtype=bool)
-            for start in range(0, n, CHUNK):
-                if cancelled():
-                    raise Cancelled
-                sl = slice(start, min(n, start + CHUNK))
-                params = {**overrides, **{p: d[sl] for p, d in drawn.items()}}
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", AccountingWarning)
-                    res = simulate(
-                        entry.model, periods=T, params=params, scenario=scen, strict="warn"
-                    )
-                for v in variables:
-                    paths[v][sl] = res.path(v)
-                broken[sl] = ~res.converged.all(axis=1) | (res.residual > res.tol).any(axis=1)
-                progress(sl.stop / n)
-            ok = ~broken
-            bands = {}
-            for v in variables:
-                good = paths[v][ok]
-                if len(good):
-                    q = np.nanquantile(good, QUANTILES, axis=0)
-                    bands[v] = {
-                        f"p{round(100 * qq):02d}": to_jsonable(q[i])
-                        for i, qq in enumerate(QUANTILES)
-                    }
-                else:
-                    bands[v] = None
-            notes = [
-                f"{p}: its value is 0, so relative draws leave it at 0"
-                for p in vary
-                if overrides.get(p, entry.adjustables[p].value) == 0
-            ]
-            return {
-                "model": name,
-                "periods": list(range(1, T + 1)),
-                "variables": variables,
-                "draws": n,
-                "excluded": int(broken.sum()),
-                "excluded_reason": "not converged or accounting residual above tolerance",
-                "vary": vary,
-                "spread": body.spread,
-                "seed": body.seed,
-                "bands": bands,
-                "baseline": {v: base_run["paths"].get(v) for v in variables},
-                "notes": notes,
-            }
-
-        with lock:
-            active[:] = [j for j in active if j.status in ("queued", "running")]
-            if len(active) >= ACTIVE_JOBS_MAX:
+        with state.lock:
+            state.active[:] = [j for j in state.active if j.status in ("queued", "running")]
+            if len(state.active) >= ACTIVE_JOBS_MAX:
                 raise HTTPException(
-                    429, f"{len(active)} scenario jobs are queued or running; cancel one or wait"
+                    429, f"{len(state.active)} scenario jobs are queued or running; cancel one"
                 )
             job = ctx.jobs.submit(f"montecarlo-{name}", work)
-            active.append(job)
+            state.active.append(job)
         return job.public()
 
     montecarlo.__doc__ = (
-        f"Start a Monte Carlo sweep of {name} (uniform draws around the chosen values); "
-        "poll ``/api/jobs/{id}``, cancel with DELETE."
+        f"Start a Monte Carlo sweep of {name}; poll ``/api/jobs/{{id}}``, cancel with DELETE."
     )
     app.post(
         f"/api/scenarios/{name}/montecarlo",
         tags=["scenarios", "jobs"],
         status_code=202,
-        responses=job_responses,
+        responses=JOB_RESPONSES,
         operation_id=f"scenarios_{name}_montecarlo",
     )(montecarlo)
+
+
+def _draws(
+    entry: ModelEntry, body: Any, changed: dict[str, float], declared: bool
+) -> tuple[dict[str, np.ndarray], list[str]]:
+    """The drawn values: the declared distributions (first), then uniform draws of ``vary``."""
+    n, notes, out = body.draws, [], {}
+    if declared:
+        from kreislauf.sfc.montecarlo import draw
+
+        for k, v in draw(entry.distributions, n, body.seed).items():
+            if k in changed:
+                notes.append(f"{k}: held at your value {changed[k]:g} (not drawn)")
+            else:
+                out[k] = v
+    rng = np.random.default_rng(body.seed)
+    for p in dict.fromkeys(body.vary):
+        a = entry.adjustables[p]
+        centre = changed.get(p, a.value)
+        u = rng.uniform(-1.0, 1.0, size=n)
+        if p in out:
+            notes.append(f"{p}: declared distribution replaced by uniform draws")
+        out[p] = np.clip(centre * (1.0 + body.spread * u), a.low, a.high)
+        if centre == 0:
+            notes.append(f"{p}: its value is 0, so relative draws leave it at 0")
+    return out, notes
+
+
+def _montecarlo(
+    entry: ModelEntry,
+    body: Any,
+    scen: Any,
+    changed: dict[str, float],
+    declared: bool,
+    variables: list[str],
+    base_run: dict[str, Any],
+    progress: Any,
+    cancelled: Any,
+) -> dict[str, Any]:
+    """The Monte Carlo job: chunks of draws through the batched engine, quantile bands."""
+    from kreislauf.sfc import AccountingWarning
+
+    n, T = body.draws, body.periods
+    drawn, notes = _draws(entry, body, changed, declared)
+    fixed = {k: v for k, v in changed.items() if k not in drawn}
+    paths = {v: np.full((n, T), np.nan, dtype=np.float32) for v in variables}
+    broken = np.zeros(n, dtype=bool)
+    for start in range(0, n, CHUNK):
+        if cancelled():
+            raise Cancelled
+        sl = slice(start, min(n, start + CHUNK))
+        values = {**fixed, **{p: d[sl] for p, d in drawn.items()}}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", AccountingWarning)
+            res = _simulate(entry, T, values, scen, strict="warn")
+        for v in variables:
+            paths[v][sl] = res.path(v)
+        broken[sl] = ~res.converged.all(axis=1) | (res.residual > res.tol).any(axis=1)
+        progress(sl.stop / n)
+    ok = ~broken
+    bands: dict[str, Any] = {}
+    for v in variables:
+        good = paths[v][ok].astype(float)
+        if not len(good):
+            bands[v] = None
+            continue
+        q = np.nanquantile(good, QUANTILES, axis=0)
+        bands[v] = {f"p{round(100 * qq):02d}": to_jsonable(q[i]) for i, qq in enumerate(QUANTILES)}
+    return {
+        "model": entry.name,
+        "periods": list(range(1, T + 1)),
+        "variables": variables,
+        "draws": n,
+        "excluded": int(broken.sum()),
+        "excluded_reason": "not converged or accounting residual above tolerance",
+        "drawn": sorted(drawn),
+        "declared": declared,
+        "spread": body.spread,
+        "seed": body.seed,
+        "bands": bands,
+        "baseline": {v: base_run["paths"].get(v) for v in variables},
+        "notes": notes,
+    }
 
 
 # ---------------------------------------------------------------------------------- page
@@ -483,6 +596,14 @@ _STRINGS = {
     "montecarlo": ("Monte Carlo", "Monte Carlo"),
     "cancel": ("Cancel", "Abbrechen"),
     "worth": ("Net worth by sector", "Reinvermögen nach Sektor"),
+    "holders": (
+        "Wealth by holder (market value held, USD bn)",
+        "Vermögen nach Halter (gehaltener Marktwert, Mrd. USD)",
+    ),
+    "declared": (
+        "draw the model's declared distributions",
+        "die erklärten Verteilungen des Modells ziehen",
+    ),
     "bands": (
         "Monte Carlo quantile bands (5-95 %, 25-75 %, median)",
         "Monte-Carlo-Quantilbänder (5-95 %, 25-75 %, Median)",
@@ -503,26 +624,32 @@ def _t(key: str, lang: str) -> str:
 
 def page_body(lang: str) -> str:
     """The scenarios page's HTML body (filled in by ``static/scenarios.js``)."""
-    return f"""<p>{_t("intro", lang)}</p>
+    return f"""<style>#params td.src{{max-width:430px;white-space:nowrap;overflow:hidden;
+text-overflow:ellipsis}} #param-box{{max-height:300px;overflow:auto;border:1px solid #d0d7de}}
+#variables{{display:block;max-height:64px;overflow:auto}} #params input.value{{width:7em}}
+#controls select{{max-width:34em}}</style>
+<p>{_t("intro", lang)}</p>
 <div id="no-engine" hidden><p>{_t("no_engine", lang)}</p><pre id="engine-problems"></pre></div>
 <div id="controls"><div><label>{_t("model", lang)} <select id="model"></select></label>
-<label>{_t("scenario", lang)} <select id="scenario" data-none="{_t("none", lang)}"></select></label>
-<label>{_t("periods", lang)} <input id="periods" type="number" min="1" max="{PERIODS_MAX}"
-value="40" size="5"></label> <button id="run">{_t("run", lang)}</button>
+<label>{_t("scenario", lang)} <select id="scenario" data-none="{_t("none", lang)}"></select>
+</label> <label>{_t("periods", lang)} <input id="periods" type="number" min="1"
+max="{PERIODS_MAX}" value="40" size="5"></label> <button id="run">{_t("run", lang)}</button>
 <button id="reset">{_t("reset", lang)}</button> <span id="run-status" class="muted"></span></div>
 <p class="muted" id="model-source"></p>
-<details open><summary>{_t("parameter", lang)}</summary>
-<table id="params"><thead><tr><th>{_t("vary", lang)}</th><th>{_t("parameter", lang)}</th>
-<th>{_t("value", lang)}</th><th>{_t("file_value", lang)}</th><th>{_t("source", lang)}</th></tr>
-</thead><tbody></tbody></table><p class="muted">{_t("ranges", lang)}</p></details>
+<div id="param-box"><table id="params"><thead><tr><th>{_t("vary", lang)}</th>
+<th>{_t("parameter", lang)}</th><th>{_t("value", lang)}</th><th>{_t("file_value", lang)}</th>
+<th>{_t("source", lang)}</th></tr></thead><tbody></tbody></table></div>
+<p class="muted">{_t("ranges", lang)}</p>
 <div><b>{_t("variables", lang)}</b> <span id="variables"></span></div></div>
 <div id="chart" style="height:420px"></div>
-<h2>{_t("worth", lang)}</h2><div id="worth" style="height:340px"></div>
+<h2 id="worth-title" data-holders="{_t("holders", lang)}" data-sectors="{_t("worth", lang)}">
+</h2><div id="worth" style="height:340px"></div>
 <h2>{_t("montecarlo", lang)}</h2>
 <div><label>{_t("draws", lang)} <input id="draws" type="number" min="{DRAWS[0]}" max="{DRAWS[1]}"
 value="500" size="6"></label> <label>{_t("spread", lang)} <input id="spread" type="number"
 min="0.01" max="0.9" step="0.05" value="0.2" size="5"></label>
 <label>{_t("seed", lang)} <input id="seed" type="number" min="0" value="0" size="6"></label>
+<label id="declared-box"><input type="checkbox" id="declared"> {_t("declared", lang)}</label>
 <button id="mc">{_t("montecarlo", lang)}</button>
 <progress id="progress" max="1" value="0"></progress>
 <button id="cancel" disabled>{_t("cancel", lang)}</button>

@@ -38,11 +38,12 @@ function draw(res) {
     x1: e.end, y0: 0, y1: 1, fillcolor: 'rgba(214,39,40,0.18)', line: {width: 0}}));
   Plotly.react('series-chart', [{x: res.dates, y: res.values, name: res.series.name,
     mode: 'lines', line: {color: '#1f77b4'}}], {title: {text: res.series.name},
-    yaxis: {type: res.log_axis ? 'log' : 'linear'}, shapes, margin: {t: 40},
-    hovermode: 'x unified'});
+    yaxis: {type: res.log_axis ? 'log' : 'linear'}, shapes, margin: {t: 40, r: 20},
+    hovermode: 'x unified', showlegend: false});
   Plotly.react('stat-chart', res.lines.map(l => ({x: res.stat_dates, y: l.y, name: l.name,
     mode: 'lines', line: {dash: l.dash || 'solid'}})), {title: {text: res.stat_title},
-    shapes, margin: {t: 40}, hovermode: 'x unified'});
+    shapes, margin: {t: 40, r: 20}, hovermode: 'x unified',
+    legend: {orientation: 'h', x: 0, y: -0.15}});
   $('summary').querySelector('tbody').innerHTML = Object.entries(res.table).map(([k, v]) =>
     `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('');
   $('source').textContent = res.series.source;

@@ -24,15 +24,19 @@ function fill() {
       <td><code>${esc(p.name)}</code> <span class="muted">${esc(p.kind)}</span></td>
       <td><input type="range" class="slider" min="${p.min}" max="${p.max}" step="${step}"
         value="${p.value}"> <input type="number" class="value" id="p-${esc(p.name)}"
-        min="${p.min}" max="${p.max}" step="any" value="${p.value}" style="width:7em"></td>
-      <td>${esc(p.value)}</td><td class="muted">${esc(p.source)}</td></tr>`;
+        min="${p.min}" max="${p.max}" step="any" value="${p.value}"></td>
+      <td>${esc(p.value)}</td><td class="muted src" title="${esc(p.source)}">${esc(p.source)}</td></tr>`;
   }).join('');
   for (const row of $('params').querySelectorAll('tbody tr')) {
     const slider = row.querySelector('.slider'), box = row.querySelector('.value');
     slider.addEventListener('input', () => { box.value = slider.value; });
     box.addEventListener('input', () => { slider.value = box.value; });
   }
-  const first = $('params').querySelector('.vary'); if (first) first.checked = true;
+  $('declared-box').hidden = !m.distributions.length;
+  $('declared').checked = m.distributions.length > 0;
+  $('worth-title').textContent = $('worth-title').dataset[m.wealth];
+  const first = $('params').querySelector('.vary');
+  if (first && !m.distributions.length) first.checked = true;
   $('variables').innerHTML = m.variables.map(v => `<label><input type="checkbox" class="var"
     value="${esc(v)}"${m.key_variables.includes(v) ? ' checked' : ''}> ${esc(v)}</label>`).join(' ');
   run();
@@ -55,24 +59,27 @@ function grid(n) {
     margin: {t: 30}, hovermode: 'x unified', height: Math.max(320, 230 * rows)}};
 }
 function axis(k) { return k === 0 ? ['x', 'y'] : ['x' + (k + 1), 'y' + (k + 1)]; }
+function titles(variables) {
+  return variables.map((v, k) => { const [xa, ya] = axis(k);
+    return {text: `<b>${esc(v)}</b>`, xref: xa + ' domain', yref: ya + ' domain', x: 0, y: 1.12,
+      showarrow: false}; });
+}
 function draw(res) {
   const g = grid(res.variables.length), traces = [];
-  const annotations = [];
   res.variables.forEach((v, k) => {
     const [xa, ya] = axis(k);
     traces.push({x: res.periods, y: res.baseline.paths[v], name: `${v} baseline`, xaxis: xa,
       yaxis: ya, mode: 'lines', line: {color: PALETTE[k % 8], dash: 'dot'}});
     traces.push({x: res.periods, y: res.scenario.paths[v], name: `${v} scenario`, xaxis: xa,
       yaxis: ya, mode: 'lines', line: {color: PALETTE[k % 8], width: 3}});
-    annotations.push({text: `<b>${v}</b>`, xref: xa + ' domain', yref: ya + ' domain', x: 0,
-      y: 1.12, showarrow: false});
   });
-  Plotly.react('chart', traces, Object.assign(g.layout, {annotations}));
+  $('chart').style.height = g.layout.height + 'px';
+  Plotly.react('chart', traces, Object.assign(g.layout, {annotations: titles(res.variables)}));
   const worth = [];
-  Object.keys(res.scenario.net_worth).forEach((s, k) => {
-    worth.push({x: res.periods, y: res.baseline.net_worth[s], name: `${s} baseline`, mode: 'lines',
+  Object.keys(res.scenario.wealth).forEach((s, k) => {
+    worth.push({x: res.periods, y: res.baseline.wealth[s], name: `${s} baseline`, mode: 'lines',
       line: {color: PALETTE[k % 8], dash: 'dot'}});
-    worth.push({x: res.periods, y: res.scenario.net_worth[s], name: `${s} scenario`, mode: 'lines',
+    worth.push({x: res.periods, y: res.scenario.wealth[s], name: `${s} scenario`, mode: 'lines',
       line: {color: PALETTE[k % 8], width: 3}});
   });
   Plotly.react('worth', worth, {margin: {t: 20}, hovermode: 'x unified'});
@@ -108,7 +115,8 @@ function drawBands(res) {
     traces.push({x: res.periods, y: res.baseline[v], xaxis: xa, yaxis: ya, mode: 'lines',
       name: `${v} baseline`, line: {color: 'black', dash: 'dot', width: 1}});
   });
-  Plotly.react('mc-chart', traces, g.layout);
+  $('mc-chart').style.height = g.layout.height + 'px';
+  Plotly.react('mc-chart', traces, Object.assign(g.layout, {annotations: titles(res.variables)}));
   $('job-status').textContent = `done: ${res.draws} draws, ${res.excluded} excluded ` +
     `(${res.excluded_reason})` + (res.notes.length ? '; ' + res.notes.join('; ') : '');
 }
@@ -123,7 +131,8 @@ function poll() {
   });
 }
 function montecarlo() {
-  const body = Object.assign(chosen(), {draws: Number($('draws').value),
+  const body = Object.assign(chosen(), current().distributions.length ?
+    {declared: $('declared').checked} : {}, {draws: Number($('draws').value),
     spread: Number($('spread').value), seed: Number($('seed').value || 0),
     vary: [...document.querySelectorAll('#params tbody tr')].filter(r =>
       r.querySelector('.vary').checked).map(r => r.dataset.name)});
