@@ -103,3 +103,22 @@ def test_bad_scenario_files_name_file_and_line(model, tmp_path: Path, text, line
     assert str(p) in msg and what in msg
     if line is not None:
         assert f"row {line}" in msg
+
+
+def test_memory_path_from_the_dram_model(model, cmp) -> None:
+    from kreislauf.memory.market import Scenario
+    from kreislauf.memory.market import simulate as simulate_memory
+    from kreislauf.memory.params import load_params
+    from kreislauf.sfc.memory_link import memory_price_path, memory_squeeze_from_model
+
+    path = memory_price_path(periods=T)
+    p = load_params()
+    hoard = simulate_memory(p).to_frame().set_index("month")["price"]
+    none = simulate_memory(p, Scenario("none", hoard_share=0.0)).to_frame().set_index("month")
+    # 2026Q3 = July, August, September 2026 of the monthly DRAM model
+    months = ["2026-07", "2026-08", "2026-09"]
+    assert path[0] == pytest.approx(float((hoard[months] / none["price"][months]).mean()))
+    assert (path > 1).all() and path[-1] == path[-2]  # held beyond the model's horizon
+    run = simulate(model, T, scenario=memory_squeeze_from_model(T))
+    ich = run.cube.sel(variable="ICH").values[0]
+    assert (ich > _v(cmp, "baseline", "ICH")).all()

@@ -156,7 +156,8 @@ DERIVED: dict[str, tuple[str, str]] = {
 """Derived values: name -> (formula over other entries, unit). ``COMMIT[1]`` is the first
 quarter's commitments. ``mH`` makes the model's first-quarter hyperscaler profit (other
 businesses plus cloud arms) equal the reported net income; ``mV`` does the same for vendors;
-``sI`` makes the first quarter's capex equal the reported capex; ``ELV_RATE`` spreads the
+``sI`` makes the capex rule give the reported capex at the calibration quarter's demand
+(period 1 differs by that quarter's growth); ``ELV_RATE`` spreads the
 atlas' vendor -> lab investments (ELV0) over one year of chip sales (an assumption on
 timing)."""
 

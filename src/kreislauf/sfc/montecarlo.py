@@ -330,10 +330,12 @@ class MonteCarloResult(Result):
             "wealth_lost_households_and_pensions_usd_bn": _qdict(hp),
         }
 
-    def plot(self, variable: str = "WAI") -> go.Figure:
-        """Fan chart of one variable: 5-95 % and 25-75 % bands and the median."""
+    def plot(self, variable: str | None = None) -> go.Figure:
+        """Fan chart of one variable (default ``WAI`` if present, else the first one)."""
         import plotly.graph_objects as go
 
+        if variable is None:
+            variable = "WAI" if "WAI" in self.names else self.names[0]
         q = np.quantile(self.path(variable), QUANTILES, axis=0)
         x = list(range(1, q.shape[1] + 1))
         if self.start is not None:
