@@ -23,6 +23,7 @@ SUBCOMMANDS: list[tuple[str, str, str, str]] = [
     ("memory", "app", "memory", "Scarcity: the DRAM market under oligopoly and hoarding."),
     ("serve", "app", "serve", "Serve the web dashboard and its JSON API on 127.0.0.1."),
     ("stress", "app", "stress", "Stress-test the AI circuit: clearing, DebtRank, fire sales."),
+    ("bubble", "app", "bubble", "Bubble diagnostics: valuation metrics, PSY, LPPLS, scans."),
     ("simulate", "app", "simulate", "SFC models: SIM, PC, the AI circuit; scenarios, Monte Carlo."),
 ]
 
