@@ -44,7 +44,7 @@ def test_lab_default_by_hand(mini_atlas, mini_bs):
     assert f.loc["vc", "outcome"] == "unresolved"
     assert "undisclosed" in f.loc["chipco", "reason"]  # lab's undisclosed chip commitment
     s = r.summary()
-    assert s["defaults"] == ["cloud", "lab"] or set(s["defaults"]) == {"cloud", "lab"}
+    assert set(s["defaults"]) == {"cloud", "lab"}
     assert set(s["unresolved"]) == {"vc"}
     holders = r.loss_by_holder().set_index("holder")
     assert holders.loc["shareholders of cloud", "realised_usd_bn"] == pytest.approx(5.0)

@@ -145,6 +145,10 @@ def test_result_interface():
     assert {"payments", "defaulted", "default_round", "equity_loss"} <= set(f.columns)
     s = r.summary()
     assert s["defaults"] == 2 and s["seniority"] == "pari_passu"
+    # nodes 1 and 2 default owing 2.5 and 1.5 in all; they pay 1.473214 and 1.419643
+    assert s["exposure_to_defaulted_total"] == pytest.approx(4.0)
+    assert s["shortfall_total"] == pytest.approx(4.0 - 1.473214 - 1.419643, abs=1e-6)
+    assert s["unresolved"] == []
     assert r.to_dict()["summary"]["model"] == "eisenberg_noe"
     assert len(r.plot().data) == 2
     lbh = r.loss_by_holder()

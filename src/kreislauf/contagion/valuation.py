@@ -157,6 +157,11 @@ class ClearingResult(Result):
             "cascade_rounds": int(rounds.max()) if rounds.size else 0,
             "shock_total": float(self.shock.sum()),
             "shortfall_total": float((self.obligations - self.payments).sum()),
+            # the three outcome classes of the stress test, for a fully specified network:
+            # realised = the shortfall creditors take; exposure = the face value they are owed
+            # by nodes that default (at risk); unresolved = none (every balance sheet given)
+            "exposure_to_defaulted_total": float(self.obligations[self.defaulted].sum()),
+            "unresolved": [],
             "credit_loss_total": float(self.credit_loss.sum()),
             "equity_loss_total": float(self.equity_loss.sum()),
             "external_creditor_loss_total": float(self.external_creditor_loss.sum()),
