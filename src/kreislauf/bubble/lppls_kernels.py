@@ -1,0 +1,948 @@
+"""Numba kernels of the LPPLS calibration (Filimonov & Sornette 2013 scheme).
+
+The model is
+
+    ln p(t) = A + B f + C1 f cos(w ln|tc - t|) + C2 f sin(w ln|tc - t|),  f = |tc - t|^m.
+
+For fixed nonlinear parameters ``(tc, m, w)`` the four linear parameters ``(A, B, C1, C2)``
+solve a 4x4 normal-equation system in closed form (Filimonov, V. & Sornette, D. (2013),
+"A stable and robust calibration scheme of the log-periodic power law model", Physica A
+392(17), 3698-3707, eqs. 9-10); the cost is then a function of three parameters only.
+
+The search has two stages, both inside the bounds:
+
+1. a stratified random grid over ``(tc, m, w)`` screened with the concentrated
+   (profile) cost. Nested windows that share their end date ``t2`` share the grid: the
+   normal-equation sums of window ``[t1_j, t2]`` are suffix sums of the same terms, so one
+   pass over the largest window prices every nested window at once;
+2. bounded variable-projection Levenberg-Marquardt on ``(tc, m, w)`` (the linear
+   parameters are the closed-form solution at every iterate) from the best distinct grid
+   cells, steps projected onto the box so that no iterate leaves the bounds.
+
+Time ``t`` is in years relative to the window end (``t2 = 0``) and ``y`` is the log price
+minus the log price at ``t2``; the caller converts back. ``|tc - t|`` (as in the ``lppls``
+package and the FCO practice of searching ``tc`` on both sides of ``t2``) is floored at
+``EPS`` years so that a data point at exactly ``tc`` stays finite.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+EPS = 1e-9  # floor of |tc - t| in years (about 0.03 s); numerical guard only
+N_OUT = 8  # tc, m, w, A, B, C1, C2, sse
+# Reassociation and contraction only: no 'nnan'/'ninf' (the search relies on inf/NaN tests).
+FASTMATH = {"nsz", "arcp", "contract", "reassoc"}
+# tc candidates just after t2, as fractions of the smallest window's upper tc bound
+NEAR = np.geomspace(0.001, 0.3, 16)
+SIDE_GAP = 1e-7  # years (3 s): a local search keeps tc this far from t2 on its side
+
+
+@njit(cache=True)
+def lppls_curve(
+    t: np.ndarray, tc: float, m: float, w: float, a: float, b: float, c1: float, c2: float
+) -> np.ndarray:
+    """The LPPLS log-price ``A + f (B + C1 cos(w ln|tc-t|) + C2 sin(w ln|tc-t|))``."""
+    out = np.empty(t.shape[0])
+    for i in range(t.shape[0]):
+        tau = abs(tc - t[i])
+        if tau < EPS:
+            tau = EPS
+        lg = np.log(tau)
+        f = np.exp(m * lg)
+        out[i] = a + f * (b + c1 * np.cos(w * lg) + c2 * np.sin(w * lg))
+    return out
+
+
+@njit(cache=True)
+def _solve_inplace(a: np.ndarray, b: np.ndarray, n: int) -> bool:
+    """Gaussian elimination with partial pivoting on ``a[:n, :n] x = b[:n]``; x into b."""
+    for k in range(n):
+        piv = k
+        big = abs(a[k, k])
+        for r in range(k + 1, n):
+            if abs(a[r, k]) > big:
+                big = abs(a[r, k])
+                piv = r
+        if big == 0.0 or not np.isfinite(big):
+            return False
+        if piv != k:
+            for c in range(n):
+                tmp = a[k, c]
+                a[k, c] = a[piv, c]
+                a[piv, c] = tmp
+            tmp = b[k]
+            b[k] = b[piv]
+            b[piv] = tmp
+        for r in range(k + 1, n):
+            fac = a[r, k] / a[k, k]
+            for c in range(k, n):
+                a[r, c] -= fac * a[k, c]
+            b[r] -= fac * b[k]
+    for k in range(n - 1, -1, -1):
+        s = b[k]
+        for c in range(k + 1, n):
+            s -= a[k, c] * b[c]
+        b[k] = s / a[k, k]
+    return True
+
+
+@njit(cache=True)
+def linear_params(
+    t: np.ndarray, y: np.ndarray, tc: float, m: float, w: float, out: np.ndarray
+) -> float:
+    """Closed-form ``(A, B, C1, C2)`` for given ``(tc, m, w)``; returns the SSE.
+
+    Builds the 4x4 normal equations of Filimonov & Sornette (2013, eq. 10) and solves them
+    by Gaussian elimination with partial pivoting; the SSE is computed from the residuals
+    (not from the normal equations) so that it is exact. Returns ``inf`` (and NaNs in
+    ``out``) when the system is singular.
+    """
+    n = t.shape[0]
+    mat = np.zeros((4, 4))
+    rhs = np.zeros(4)
+    basis = np.empty((n, 3))
+    for i in range(n):
+        tau = abs(tc - t[i])
+        if tau < EPS:
+            tau = EPS
+        lg = np.log(tau)
+        f = np.exp(m * lg)
+        g = f * np.cos(w * lg)
+        h = f * np.sin(w * lg)
+        basis[i, 0] = f
+        basis[i, 1] = g
+        basis[i, 2] = h
+        v0, v1, v2, v3 = 1.0, f, g, h
+        mat[0, 0] += 1.0
+        mat[0, 1] += v1
+        mat[0, 2] += v2
+        mat[0, 3] += v3
+        mat[1, 1] += v1 * v1
+        mat[1, 2] += v1 * v2
+        mat[1, 3] += v1 * v3
+        mat[2, 2] += v2 * v2
+        mat[2, 3] += v2 * v3
+        mat[3, 3] += v3 * v3
+        rhs[0] += y[i] * v0
+        rhs[1] += y[i] * v1
+        rhs[2] += y[i] * v2
+        rhs[3] += y[i] * v3
+    for r in range(4):
+        for c in range(r):
+            mat[r, c] = mat[c, r]
+    if not _solve_inplace(mat, rhs, 4):
+        out[:] = np.nan
+        return np.inf
+    out[:] = rhs
+    sse = 0.0
+    for i in range(n):
+        e = y[i] - (rhs[0] + rhs[1] * basis[i, 0] + rhs[2] * basis[i, 1] + rhs[3] * basis[i, 2])
+        sse += e * e
+    return sse
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def _vp_eval(
+    t: np.ndarray,
+    y: np.ndarray,
+    tc: float,
+    m: float,
+    w: float,
+    work: np.ndarray,
+    beta: np.ndarray,
+    jtj: np.ndarray,
+    jtr: np.ndarray,
+    want_jac: bool,
+) -> float:
+    """Concentrated SSE at ``(tc, m, w)``; optionally the variable-projection GN system.
+
+    ``beta`` receives the closed-form ``(A, B, C1, C2)``. With ``want_jac`` the Kaufman
+    (1975) approximation of the projected Jacobian is formed: with ``V = (dPhi/dtheta) beta``
+    (the derivatives of the fitted curve at fixed linear parameters) and the basis
+    ``Phi = (1, f, f cos, f sin)``, ``J'J = V'V - (Phi'V)' (Phi'Phi)^-1 (Phi'V)`` and
+    ``J'r = V'r`` (``r`` is orthogonal to ``Phi``). ``work`` is a (5, n) scratch array.
+    """
+    n = t.shape[0]
+    s1 = 0.0
+    s2 = 0.0
+    s3 = 0.0
+    s11 = 0.0
+    s12 = 0.0
+    s13 = 0.0
+    s22 = 0.0
+    s23 = 0.0
+    s33 = 0.0
+    r0 = 0.0
+    r1 = 0.0
+    r2 = 0.0
+    r3 = 0.0
+    for i in range(n):
+        tau = tc - t[i]
+        at = abs(tau)
+        if at < EPS:
+            at = EPS
+        lg = np.log(at)
+        f = np.exp(m * lg)
+        fc = f * np.cos(w * lg)
+        fs = f * np.sin(w * lg)
+        work[0, i] = tau
+        work[1, i] = lg
+        work[2, i] = f
+        work[3, i] = fc
+        work[4, i] = fs
+        yi = y[i]
+        s1 += f
+        s2 += fc
+        s3 += fs
+        s11 += f * f
+        s12 += f * fc
+        s13 += f * fs
+        s22 += fc * fc
+        s23 += fc * fs
+        s33 += fs * fs
+        r0 += yi
+        r1 += yi * f
+        r2 += yi * fc
+        r3 += yi * fs
+    g = np.empty((4, 4))
+    g[0, 0] = n
+    g[0, 1] = g[1, 0] = s1
+    g[0, 2] = g[2, 0] = s2
+    g[0, 3] = g[3, 0] = s3
+    g[1, 1] = s11
+    g[1, 2] = g[2, 1] = s12
+    g[1, 3] = g[3, 1] = s13
+    g[2, 2] = s22
+    g[2, 3] = g[3, 2] = s23
+    g[3, 3] = s33
+    gcopy = g.copy()
+    beta[0] = r0
+    beta[1] = r1
+    beta[2] = r2
+    beta[3] = r3
+    if not _solve_inplace(gcopy, beta, 4):
+        return np.inf
+    a, b, c1, c2 = beta[0], beta[1], beta[2], beta[3]
+    sse = 0.0
+    if not want_jac:
+        for i in range(n):
+            e = y[i] - (a + b * work[2, i] + c1 * work[3, i] + c2 * work[4, i])
+            sse += e * e
+        return sse
+    e0 = 0.0
+    e1 = 0.0
+    e2 = 0.0
+    v00 = 0.0
+    v01 = 0.0
+    v02 = 0.0
+    v11 = 0.0
+    v12 = 0.0
+    v22 = 0.0
+    p00 = 0.0
+    p01 = 0.0
+    p02 = 0.0
+    p10 = 0.0
+    p11 = 0.0
+    p12 = 0.0
+    p20 = 0.0
+    p21 = 0.0
+    p22 = 0.0
+    p30 = 0.0
+    p31 = 0.0
+    p32 = 0.0
+    for i in range(n):
+        tau = work[0, i]
+        lg = work[1, i]
+        f = work[2, i]
+        fc = work[3, i]
+        fs = work[4, i]
+        osc = b * f + c1 * fc + c2 * fs  # f * (B + C1 cos + C2 sin)
+        dph = c2 * fc - c1 * fs  # f * (C2 cos - C1 sin)
+        e = y[i] - (a + osc)
+        sse += e * e
+        v0 = 0.0 if abs(tau) < EPS else (m * osc + w * dph) / tau
+        v1 = lg * osc
+        v2 = lg * dph
+        e0 += v0 * e
+        e1 += v1 * e
+        e2 += v2 * e
+        v00 += v0 * v0
+        v01 += v0 * v1
+        v02 += v0 * v2
+        v11 += v1 * v1
+        v12 += v1 * v2
+        v22 += v2 * v2
+        p00 += v0
+        p01 += v1
+        p02 += v2
+        p10 += f * v0
+        p11 += f * v1
+        p12 += f * v2
+        p20 += fc * v0
+        p21 += fc * v1
+        p22 += fc * v2
+        p30 += fs * v0
+        p31 += fs * v1
+        p32 += fs * v2
+    jtr[0] = e0
+    jtr[1] = e1
+    jtr[2] = e2
+    pv = np.empty((4, 3))
+    pv[0, 0], pv[0, 1], pv[0, 2] = p00, p01, p02
+    pv[1, 0], pv[1, 1], pv[1, 2] = p10, p11, p12
+    pv[2, 0], pv[2, 1], pv[2, 2] = p20, p21, p22
+    pv[3, 0], pv[3, 1], pv[3, 2] = p30, p31, p32
+    vv = np.empty((3, 3))
+    vv[0, 0], vv[0, 1], vv[0, 2] = v00, v01, v02
+    vv[1, 1], vv[1, 2], vv[2, 2] = v11, v12, v22
+    # (Phi'Phi)^-1 (Phi'V), column by column
+    q = np.empty((4, 3))
+    col = np.empty(4)
+    for k in range(3):
+        gcopy[:, :] = g
+        for r in range(4):
+            col[r] = pv[r, k]
+        if not _solve_inplace(gcopy, col, 4):
+            return np.inf
+        for r in range(4):
+            q[r, k] = col[r]
+    for u in range(3):
+        for v in range(u, 3):
+            acc = vv[u, v]
+            for r in range(4):
+                acc -= pv[r, u] * q[r, v]
+            jtj[u, v] = acc
+            jtj[v, u] = acc
+    return sse
+
+
+@njit(cache=True)
+def lm_refine(
+    t: np.ndarray,
+    y: np.ndarray,
+    x0: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    max_iter: int,
+    out: np.ndarray,
+    tol: float = 1e-10,
+) -> float:
+    """Bounded variable-projection Levenberg-Marquardt from ``x0 = (tc, m, w)``.
+
+    Iterates on the three nonlinear parameters only; the linear ones are the closed-form
+    solution at every iterate (Golub & Pereyra 1973, with Kaufman's 1975 Jacobian). Steps
+    are projected onto ``[lo, hi]``, and a parameter on its bound whose gradient points
+    outwards is held (active set), so no iterate leaves the bounds. ``out`` receives
+    ``(tc, m, w, A, B, C1, C2)``; returns the SSE (``inf`` if no finite fit was found).
+    """
+    n = t.shape[0]
+    work = np.empty((5, n))
+    beta = np.empty(4)
+    beta_t = np.empty(4)
+    jtj = np.zeros((3, 3))
+    jtr = np.zeros(3)
+    jtj_t = np.zeros((3, 3))
+    jtr_t = np.zeros(3)
+    a = np.empty((3, 3))
+    d = np.empty(3)
+    p = np.empty(3)
+    trial = np.empty(3)
+    for k in range(3):
+        p[k] = min(max(x0[k], lo[k]), hi[k])
+    # On one side of t2 the search runs in u = ln|tc - t2| (tc = sgn exp(u)): the cost is
+    # close to periodic in ln|tc - t2| near t2, so steps in u cross its basins evenly.
+    logtc = (lo[0] > 0.0 and hi[0] > 0.0) or (lo[0] < 0.0 and hi[0] < 0.0)
+    sgn = 1.0 if lo[0] > 0.0 else -1.0
+    qlo = np.empty(3)
+    qhi = np.empty(3)
+    q = np.empty(3)
+    qt = np.empty(3)
+    for k in range(3):
+        qlo[k] = lo[k]
+        qhi[k] = hi[k]
+        q[k] = p[k]
+    if logtc:
+        qlo[0] = np.log(min(abs(lo[0]), abs(hi[0])))
+        qhi[0] = np.log(max(abs(lo[0]), abs(hi[0])))
+        q[0] = np.log(abs(p[0]))
+    sse = _vp_eval(t, y, p[0], p[1], p[2], work, beta, jtj, jtr, True)
+    if not np.isfinite(sse):
+        out[:] = np.nan
+        return np.inf
+    lam = 1e-3
+    for _ in range(max_iter):
+        accepted = False
+        new_sse = sse
+        sc = p[0] if logtc else 1.0  # d tc / d u
+        for _try in range(10):
+            for u in range(3):
+                su = sc if u == 0 else 1.0
+                for v in range(3):
+                    sv = sc if v == 0 else 1.0
+                    a[u, v] = jtj[u, v] * su * sv
+                dg = a[u, u]
+                a[u, u] = dg + lam * (dg if dg > 1e-300 else 1.0)
+                d[u] = jtr[u] * su
+            for k in range(3):  # active set: a parameter on its bound pushed outwards stays
+                gk = d[k]
+                if (q[k] <= qlo[k] and gk < 0.0) or (q[k] >= qhi[k] and gk > 0.0):
+                    for v in range(3):
+                        a[k, v] = 0.0
+                        a[v, k] = 0.0
+                    a[k, k] = 1.0
+                    d[k] = 0.0
+            if not _solve_inplace(a, d, 3):
+                lam *= 10.0
+                continue
+            moved = False
+            for k in range(3):
+                qt[k] = min(max(q[k] + d[k], qlo[k]), qhi[k])
+                moved = moved or qt[k] != q[k]
+            if not moved:
+                break
+            trial[0] = sgn * np.exp(qt[0]) if logtc else qt[0]
+            trial[0] = min(max(trial[0], lo[0]), hi[0])
+            trial[1] = qt[1]
+            trial[2] = qt[2]
+            new_sse = _vp_eval(t, y, trial[0], trial[1], trial[2], work, beta_t, jtj_t, jtr_t, True)
+            if new_sse < sse:
+                accepted = True
+                break
+            lam *= 4.0
+        if not accepted:
+            break
+        gain = sse - new_sse
+        p[:] = trial
+        q[:] = qt
+        beta[:] = beta_t
+        jtj[:, :] = jtj_t
+        jtr[:] = jtr_t
+        sse = new_sse
+        lam = max(lam / 4.0, 1e-12)
+        if gain <= tol * sse + 1e-300:
+            break
+    out[0] = p[0]
+    out[1] = p[1]
+    out[2] = p[2]
+    out[3:7] = beta
+    return sse
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def _profile3(
+    nn: float,
+    sf: float,
+    sg: float,
+    sh: float,
+    sy: float,
+    sff: float,
+    sfg: float,
+    sfh: float,
+    sgg: float,
+    sgh: float,
+    shh: float,
+    syf: float,
+    syg: float,
+    syh: float,
+    syy: float,
+) -> float:
+    """Concentrated SSE from the window sums (intercept eliminated, 3x3 Cholesky).
+
+    ``SSE = Syy_c - |z|^2`` where ``L z = b_c`` and ``L L' = M_c`` are the centred normal
+    equations of ``(B, C1, C2)``; ``inf`` when ``M_c`` is numerically singular.
+    """
+    mf = sf / nn
+    mg = sg / nn
+    mh = sh / nn
+    my = sy / nn
+    a11 = sff - sf * mf
+    a21 = sfg - sf * mg
+    a31 = sfh - sf * mh
+    a22 = sgg - sg * mg
+    a32 = sgh - sg * mh
+    a33 = shh - sh * mh
+    b1 = syf - sf * my
+    b2 = syg - sg * my
+    b3 = syh - sh * my
+    yyc = syy - sy * my
+    if not a11 > 1e-300:
+        return np.inf
+    l11 = np.sqrt(a11)
+    l21 = a21 / l11
+    l31 = a31 / l11
+    d2 = a22 - l21 * l21
+    if not (d2 > 1e-12 * abs(a22) and d2 > 0.0):
+        return np.inf
+    l22 = np.sqrt(d2)
+    l32 = (a32 - l31 * l21) / l22
+    d3 = a33 - l31 * l31 - l32 * l32
+    if not (d3 > 1e-12 * abs(a33) and d3 > 0.0):
+        return np.inf
+    l33 = np.sqrt(d3)
+    z1 = b1 / l11
+    z2 = (b2 - l21 * z1) / l22
+    z3 = (b3 - l31 * z1 - l32 * z2) / l33
+    sse = yyc - (z1 * z1 + z2 * z2 + z3 * z3)
+    return sse if sse > 0.0 else 0.0
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def nested_grid(
+    t: np.ndarray,
+    y: np.ndarray,
+    starts: np.ndarray,
+    tc_grid: np.ndarray,
+    m_grid: np.ndarray,
+    w_grid: np.ndarray,
+    tc_lo: np.ndarray,
+    tc_hi: np.ndarray,
+    best_sse: np.ndarray,
+    best_mw: np.ndarray,
+) -> None:
+    """Screen a ``(tc, m, w)`` grid for every nested window ``[t[starts[j]], t[-1]]``.
+
+    ``starts`` ascending (window 0 the largest). For each window ``j`` and grid value
+    ``tc_grid[it]`` keeps the lowest concentrated cost over ``(m, w)`` in ``best_sse[j, it]``
+    and its cell ``im * nw + iw`` in ``best_mw[j, it]`` (``inf`` / ``-1`` where ``tc`` is
+    outside the window's ``[tc_lo[j], tc_hi[j]]``). The cost uses the intercept-eliminated
+    3x3 system (Cholesky), see :func:`_profile3`.
+    """
+    n = t.shape[0]
+    nj = starts.shape[0]
+    nm = m_grid.shape[0]
+    nw = w_grid.shape[0]
+    best_sse[:, :] = np.inf
+    best_mw[:, :] = -1
+    # per-window sums that do not depend on the grid
+    cnt = np.zeros(nj)
+    sy = np.zeros(nj)
+    syy = np.zeros(nj)
+    acc_n = 0.0
+    acc_y = 0.0
+    acc_yy = 0.0
+    for j in range(nj - 1, -1, -1):
+        seg_end = n if j == nj - 1 else starts[j + 1]
+        for i in range(starts[j], seg_end):
+            acc_n += 1.0
+            acc_y += y[i]
+            acc_yy += y[i] * y[i]
+        cnt[j] = acc_n
+        sy[j] = acc_y
+        syy[j] = acc_yy
+    lg = np.empty(n)
+    co = np.empty((nw, n))
+    si = np.empty((nw, n))
+    cc = np.empty((nw, n))
+    cs = np.empty((nw, n))
+    ss = np.empty((nw, n))
+    f = np.empty(n)
+    f2 = np.empty(n)
+    yf = np.empty(n)
+    sf = np.empty(nj)
+    sff = np.empty(nj)
+    syf = np.empty(nj)
+    feas = np.empty(nj, dtype=np.bool_)
+    for it in range(tc_grid.shape[0]):
+        tc = tc_grid[it]
+        any_feas = False
+        for jj in range(nj):
+            feas[jj] = tc_lo[jj] <= tc <= tc_hi[jj]
+            any_feas = any_feas or feas[jj]
+        if not any_feas:
+            continue
+        for i in range(n):
+            tau = abs(tc - t[i])
+            if tau < EPS:
+                tau = EPS
+            lg[i] = np.log(tau)
+        for iw in range(nw):
+            w = w_grid[iw]
+            for i in range(n):
+                c = np.cos(w * lg[i])
+                s = np.sin(w * lg[i])
+                co[iw, i] = c
+                si[iw, i] = s
+                cc[iw, i] = c * c
+                cs[iw, i] = c * s
+                ss[iw, i] = s * s
+        for im in range(nm):
+            m = m_grid[im]
+            a1 = 0.0
+            a2 = 0.0
+            a3 = 0.0
+            for i in range(n):
+                fi = np.exp(m * lg[i])
+                f[i] = fi
+                f2[i] = fi * fi
+                yf[i] = y[i] * fi
+            for j in range(nj - 1, -1, -1):  # suffix sums, smallest window first
+                seg_end = n if j == nj - 1 else starts[j + 1]
+                for i in range(starts[j], seg_end):
+                    a1 += f[i]
+                    a2 += f2[i]
+                    a3 += yf[i]
+                sf[j] = a1
+                sff[j] = a2
+                syf[j] = a3
+            for iw in range(nw):
+                sg = 0.0
+                sh = 0.0
+                sfg = 0.0
+                sfh = 0.0
+                sgg = 0.0
+                sgh = 0.0
+                shh = 0.0
+                syg = 0.0
+                syh = 0.0
+                for j in range(nj - 1, -1, -1):
+                    seg_end = n if j == nj - 1 else starts[j + 1]
+                    for i in range(starts[j], seg_end):
+                        fi = f[i]
+                        ffi = f2[i]
+                        yfi = yf[i]
+                        c = co[iw, i]
+                        s = si[iw, i]
+                        sg += fi * c
+                        sh += fi * s
+                        sfg += ffi * c
+                        sfh += ffi * s
+                        sgg += ffi * cc[iw, i]
+                        sgh += ffi * cs[iw, i]
+                        shh += ffi * ss[iw, i]
+                        syg += yfi * c
+                        syh += yfi * s
+                    if not feas[j]:
+                        continue
+                    sse = _profile3(
+                        cnt[j],
+                        sf[j],
+                        sg,
+                        sh,
+                        sy[j],
+                        sff[j],
+                        sfg,
+                        sfh,
+                        sgg,
+                        sgh,
+                        shh,
+                        syf[j],
+                        syg,
+                        syh,
+                        syy[j],
+                    )
+                    if sse < best_sse[j, it]:
+                        best_sse[j, it] = sse
+                        best_mw[j, it] = im * nw + iw
+
+
+@njit(cache=True)
+def _side(tc0: float, tc_lo: float, tc_hi: float, lo: np.ndarray, hi: np.ndarray) -> None:
+    """Keep a local search on the side of ``t2`` where it starts.
+
+    ``|tc - t|`` has a kink at ``tc = t2`` (the last observation), which separates the
+    fits with ``tc`` after the sample from the mirrored ones with ``tc`` inside it; a
+    local search that crosses it lands in an unrelated basin.
+    """
+    if tc0 > 0.0:
+        lo[0] = max(tc_lo, SIDE_GAP)
+        hi[0] = tc_hi
+    else:
+        lo[0] = tc_lo
+        hi[0] = min(tc_hi, -SIDE_GAP)
+
+
+@njit(cache=True)
+def search_windows(
+    t: np.ndarray,
+    y: np.ndarray,
+    starts: np.ndarray,
+    tc_grid: np.ndarray,
+    m_grid: np.ndarray,
+    w_grid: np.ndarray,
+    tc_lo: np.ndarray,
+    tc_hi: np.ndarray,
+    m_lo: float,
+    m_hi: float,
+    w_lo: float,
+    w_hi: float,
+    max_searches: int,
+    patience: int,
+    max_iter: int,
+    tol: float,
+    warm: np.ndarray,
+    near_hi: np.ndarray,
+    out: np.ndarray,
+    n_local: np.ndarray,
+) -> None:
+    """Best bounded fit of every nested window; ``out[j] = (tc, m, w, A, B, C1, C2, sse)``.
+
+    Local searches start from the best grid cells in order, skipping a cell adjacent (in
+    every grid coordinate) to one already used; at most ``max_searches`` of them, stopping
+    early after ``patience`` consecutive searches that do not lower the best SSE by more
+    than one part in 1e9 (the near-``t2`` start, see :data:`NEAR`, goes first and does not
+    count towards ``patience``; ``near_hi[j]`` bounds that region). ``warm[j]`` (``tc, m,
+    w``; NaN for none) is an extra first start, e.g. the previous end date's optimum.
+    ``n_local[j]`` is the number of local searches run.
+    """
+    nj = starts.shape[0]
+    nt = tc_grid.shape[0]
+    nw = w_grid.shape[0]
+    best_sse = np.empty((nj, nt))
+    best_mw = np.empty((nj, nt), dtype=np.int64)
+    nested_grid(t, y, starts, tc_grid, m_grid, w_grid, tc_lo, tc_hi, best_sse, best_mw)
+    x0 = np.empty(3)
+    lo = np.empty(3)
+    hi = np.empty(3)
+    cand = np.empty(7)
+    used = np.empty((nt + 1, 3), dtype=np.int64)
+    order = np.empty(nt + 1, dtype=np.int64)
+    n = t.shape[0]
+    for j in range(nj):
+        tw = t[starts[j] : n]
+        yw = y[starts[j] : n]
+        lo[0] = tc_lo[j]
+        hi[0] = tc_hi[j]
+        lo[1] = m_lo
+        hi[1] = m_hi
+        lo[2] = w_lo
+        hi[2] = w_hi
+        best = np.inf
+        out[j, :] = np.nan
+        out[j, 7] = np.inf
+        # start order: the best tc value just after t2 first (a basin the others cannot
+        # reach, see NEAR), then every tc value by its best grid cost
+        near_best = -1
+        for it in range(nt):
+            tcv = tc_grid[it]
+            if 0.0 < tcv <= near_hi[j] and np.isfinite(best_sse[j, it]):
+                if near_best < 0 or best_sse[j, it] < best_sse[j, near_best]:
+                    near_best = it
+        rank = np.argsort(best_sse[j])
+        n_order = 0
+        if near_best >= 0:
+            order[0] = near_best
+            n_order = 1
+        for k in range(nt):
+            if rank[k] != near_best:
+                order[n_order] = rank[k]
+                n_order += 1
+        n_used = 0
+        stale = 0
+        runs = 0
+        if np.isfinite(warm[j, 0]) and max_searches > 0:
+            x0[:] = warm[j, :]
+            _side(x0[0], tc_lo[j], tc_hi[j], lo, hi)
+            sse = lm_refine(tw, yw, x0, lo, hi, max_iter, cand, tol)
+            runs += 1
+            if sse < best:
+                best = sse
+                out[j, :7] = cand
+                out[j, 7] = sse
+        for k in range(n_order):
+            if runs >= max_searches or (stale >= patience and k > 0):
+                break
+            it = order[k]
+            if best_mw[j, it] < 0 or not np.isfinite(best_sse[j, it]):
+                continue
+            iw = best_mw[j, it] % nw
+            im = best_mw[j, it] // nw
+            near = False
+            for u in range(n_used):
+                if (
+                    abs(used[u, 0] - it) <= 1
+                    and abs(used[u, 1] - im) <= 1
+                    and abs(used[u, 2] - iw) <= 1
+                ):
+                    near = True
+                    break
+            if near:
+                continue
+            used[n_used, 0] = it
+            used[n_used, 1] = im
+            used[n_used, 2] = iw
+            n_used += 1
+            x0[0] = tc_grid[it]
+            x0[1] = m_grid[im]
+            x0[2] = w_grid[iw]
+            _side(x0[0], tc_lo[j], tc_hi[j], lo, hi)
+            sse = lm_refine(tw, yw, x0, lo, hi, max_iter, cand, tol)
+            runs += 1
+            if sse < best * (1.0 - 1e-9):
+                best = sse
+                out[j, :7] = cand
+                out[j, 7] = sse
+                stale = 0
+            else:
+                stale += 1
+        n_local[j] = runs
+
+
+@njit(cache=True)
+def stratified(lo: float, hi: float, u: np.ndarray) -> np.ndarray:
+    """One point drawn in each of ``len(u)`` equal strata of ``[lo, hi]`` (``u`` in [0, 1))."""
+    k = u.shape[0]
+    out = np.empty(k)
+    for i in range(k):
+        out[i] = lo + (i + u[i]) * (hi - lo) / k
+    return out
+
+
+@njit(cache=True)
+def tc_grid_nested(
+    before_max: float,
+    after_max: float,
+    before_min: float,
+    after_min: float,
+    u_big: np.ndarray,
+    u_small: np.ndarray,
+) -> np.ndarray:
+    """Union of a stratified ``tc`` grid over the largest and one over the smallest window.
+
+    The ``tc`` range of the largest window is ``[-before_max, after_max]`` (years from
+    ``t2``), that of the smallest ``[-before_min, after_min]``; ``NEAR * after_min`` adds
+    candidates just after ``t2``.
+    """
+    big = stratified(-before_max, after_max, u_big)
+    small = stratified(-before_min, after_min, u_small)
+    nb = big.shape[0]
+    ns = small.shape[0]
+    out = np.empty(nb + ns + NEAR.shape[0])
+    out[:nb] = big
+    out[nb : nb + ns] = small
+    # fits with tc just after the last observation are a separate basin that the local
+    # search cannot reach across the kink of |tc - t| at t2: seed it explicitly
+    for k in range(NEAR.shape[0]):
+        out[nb + ns + k] = NEAR[k] * after_min
+    return np.sort(out)
+
+
+@njit(cache=True)
+def confidence_fits(
+    t: np.ndarray,
+    y: np.ndarray,
+    window_size: int,
+    offsets: np.ndarray,
+    outer_increment: int,
+    before: float,
+    after: float,
+    before_cap: float,
+    after_cap: float,
+    m_lo: float,
+    m_hi: float,
+    w_lo: float,
+    w_hi: float,
+    u_tc_big: np.ndarray,
+    u_tc_small: np.ndarray,
+    u_m: np.ndarray,
+    u_w: np.ndarray,
+    max_searches: int,
+    patience: int,
+    max_iter: int,
+    tol: float,
+    use_warm: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """All nested-window fits for every end date; ``(fits[e, j, 8], n_local[e, j])``.
+
+    End date ``e`` closes the window ``[i, i + window_size)`` with ``i = e * outer_increment``;
+    its nested windows start at ``i + offsets[j]``. With ``use_warm`` each window's
+    optimum seeds the same window one end date later (an extra first start). Parameters
+    come back in absolute units (``tc`` in the same years as ``t``, ``A`` on the log-price
+    scale of ``y``).
+    """
+    n_end = (t.shape[0] - window_size) // outer_increment + 1
+    nj = offsets.shape[0]
+    fits = np.empty((n_end, nj, N_OUT))
+    n_local = np.zeros((n_end, nj), dtype=np.int64)
+    tc_lo = np.empty(nj)
+    tc_hi = np.empty(nj)
+    tw = np.empty(window_size)
+    yw = np.empty(window_size)
+    out = np.empty((nj, N_OUT))
+    nl = np.empty(nj, dtype=np.int64)
+    warm = np.full((nj, 3), np.nan)
+    near_hi = np.empty(nj)
+    for e in range(n_end):
+        i0 = e * outer_increment
+        t2 = t[i0 + window_size - 1]
+        y2 = y[i0 + window_size - 1]
+        for i in range(window_size):
+            tw[i] = t[i0 + i] - t2
+            yw[i] = y[i0 + i] - y2
+        for j in range(nj):
+            dt = -tw[offsets[j]]
+            tc_lo[j] = -min(before * dt, before_cap)
+            tc_hi[j] = min(after * dt, after_cap)
+        near_hi[:] = NEAR[-1] * tc_hi[nj - 1] * 1.000001
+        tcg = tc_grid_nested(
+            -tc_lo[0], tc_hi[0], -tc_lo[nj - 1], tc_hi[nj - 1], u_tc_big[e], u_tc_small[e]
+        )
+        mg = stratified(m_lo, m_hi, u_m[e])
+        wg = stratified(w_lo, w_hi, u_w[e])
+        search_windows(
+            tw,
+            yw,
+            offsets,
+            tcg,
+            mg,
+            wg,
+            tc_lo,
+            tc_hi,
+            m_lo,
+            m_hi,
+            w_lo,
+            w_hi,
+            max_searches,
+            patience,
+            max_iter,
+            tol,
+            warm,
+            near_hi,
+            out,
+            nl,
+        )
+        if use_warm and e + 1 < n_end:
+            t2_next = t[i0 + outer_increment + window_size - 1]
+            for j in range(nj):
+                warm[j, 0] = out[j, 0] + t2 - t2_next
+                warm[j, 1] = out[j, 1]
+                warm[j, 2] = out[j, 2]
+        for j in range(nj):
+            for k in range(N_OUT):
+                fits[e, j, k] = out[j, k]
+            fits[e, j, 0] += t2
+            fits[e, j, 3] += y2
+            n_local[e, j] = nl[j]
+    return fits, n_local
+
+
+@njit(cache=True)
+def window_rel_error(
+    t: np.ndarray, y: np.ndarray, start_pos: np.ndarray, end_pos: np.ndarray, fits: np.ndarray
+) -> np.ndarray:
+    """Mean ``|p / p_hat - 1|`` of every window's fit (NaN where the fit failed).
+
+    ``fits[e, j]`` holds absolute ``(tc, m, w, A, B, C1, C2, sse)`` of the window
+    ``[start_pos[e, j], end_pos[e]]`` (positions in ``t`` and the log prices ``y``).
+    """
+    n_end, nj = start_pos.shape
+    out = np.full((n_end, nj), np.nan)
+    for e in range(n_end):
+        for j in range(nj):
+            tc, m, w, a, b, c1, c2, sse = fits[e, j]
+            if not np.isfinite(sse):
+                continue
+            acc = 0.0
+            cnt = 0
+            for i in range(start_pos[e, j], end_pos[e] + 1):
+                tau = abs(tc - t[i])
+                if tau < EPS:
+                    tau = EPS
+                lg = np.log(tau)
+                f = np.exp(m * lg)
+                yhat = a + f * (b + c1 * np.cos(w * lg) + c2 * np.sin(w * lg))
+                acc += abs(np.exp(y[i] - yhat) - 1.0)
+                cnt += 1
+            out[e, j] = acc / cnt
+    return out
