@@ -15,9 +15,10 @@ What is checked against what
 * Published numbers: the SADF/GSADF statistics and finite-sample critical values of PSY
   (2015, IER 56(4)) table for this series could not be retrieved with the search tool
   available to this project (the paper's text is not in its corpus), so no test asserts them;
-  docs/bubble-psy.md says so. The date-stamping is checked at year resolution against the
-  episodes issue 4 quotes from PSY: 1879-80 and the 1997-2000 dot-com boom, plus the
-  1928-29 run-up to the Great Crash named in PSY's narrative.
+  docs/bubble-psy.md says so. The date-stamping is checked only at year resolution against
+  three well-known run-ups of this series (the 1879-80 boom after the Long Depression, the
+  1928-29 run-up to the Great Crash and the late-1990s dot-com boom): a plausibility check
+  of the episodes, not a reproduction of the paper's dates.
 """
 
 from __future__ import annotations
