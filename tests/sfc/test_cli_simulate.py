@@ -80,3 +80,15 @@ def test_bad_scenario_file_exit_2_with_file_and_line(tmp_path: Path) -> None:
     assert res.exit_code == 2
     assert str(p) in res.output and "row 3" in res.output
     assert not out.exists()
+
+
+def test_flow_matrix_of_a_period(tmp_path: Path) -> None:
+    out = tmp_path / "fm.csv"
+    res = runner.invoke(app, ["simulate", "ai_circuit", "--flow-matrix", "3", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    f = pd.read_csv(out).set_index("row")
+    num = f.drop(columns="sum")
+    assert abs(num.sum(axis=1)).max() < 1e-6 and abs(num.sum(axis=0)).max() < 1e-6
+    assert f.loc["compute purchases", "labs"] < 0 < f.loc["compute purchases", "cloud"]
+    bad = runner.invoke(app, ["simulate", "ai_circuit", "--flow-matrix", "99"])
+    assert bad.exit_code == 2

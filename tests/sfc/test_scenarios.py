@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kreislauf.errors import InputError
 from kreislauf.sfc import load_model, load_scenario, simulate
@@ -122,3 +124,26 @@ def test_memory_path_from_the_dram_model(model, cmp) -> None:
     run = simulate(model, T, scenario=memory_squeeze_from_model(T))
     ich = run.cube.sel(variable="ICH").values[0]
     assert (ich > _v(cmp, "baseline", "ICH")).all()
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    which=st.sampled_from(SCENARIO_ORDER),
+    g0=st.floats(0.0, 0.3),
+    dil=st.floats(0.0, 0.1),
+    restr=st.floats(0.0, 1.0),
+    kap_u=st.floats(0.0, 2.0),
+    lgd=st.floats(0.0, 1.0),
+)
+def test_books_balance_under_every_scenario_and_random_parameters(
+    model, which, g0, dil, restr, kap_u, lgd
+) -> None:
+    scen = load_scenario(shipped_scenarios()[which])
+    res = simulate(
+        model, T, scenario=scen, strict="raise",
+        params={"g0": g0, "dil": dil, "restr": restr, "kap_u": kap_u, "lgd": lgd},
+    )  # fmt: skip
+    assert float(res.residual.max()) < model.tolerance
+    assert np.isfinite(res.cube.values).all()

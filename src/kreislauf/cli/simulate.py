@@ -101,6 +101,9 @@ def app(
     data_dir: Path | None = typer.Option(
         None, "--data-dir", help="ai_circuit: market data to recalibrate from."
     ),
+    flow_matrix: int | None = typer.Option(
+        None, "--flow-matrix", help="Show the transaction-flow matrix of this period."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON on stdout."),
     out: Path | None = typer.Option(
         None, "--out", help="Export to PATH (.csv, .parquet, .json, .html or .nc)."
@@ -133,6 +136,8 @@ def app(
             model, scenario, all_scenarios, draws, seed, periods, uncertainty, scheduler,
             workers, chunk, data_dir, as_json,
         )  # fmt: skip
+        if flow_matrix is not None:
+            obj = _flow_matrix(obj, flow_matrix, periods)
         if out is not None and out.suffix.lower() == ".nc":
             emit(obj, as_json=as_json, out=None, render=_render(obj))
             from kreislauf.cli._common import console
@@ -143,11 +148,33 @@ def app(
         emit(obj, as_json=as_json, out=out, render=None if as_json else _render(obj))
 
 
+def _flow_matrix(obj: Any, period: int, periods: int) -> Any:
+    """The flow matrix of ``period`` of a single run (first scenario), as a DataFrame."""
+    from kreislauf.errors import InputError
+    from kreislauf.sfc.burst import ScenarioComparison
+    from kreislauf.sfc.montecarlo import MonteCarloResult
+
+    if isinstance(obj, MonteCarloResult):
+        raise InputError.single(
+            "--flow-matrix shows a single run, not --draws", field="--flow-matrix"
+        )
+    if not 1 <= period <= periods:
+        raise InputError.single(
+            f"expected a period in 1..{periods}, got {period}", field="--flow-matrix"
+        )
+    run = next(iter(obj.runs.values())) if isinstance(obj, ScenarioComparison) else obj
+    return run.flow_matrix(period).reset_index().rename(columns={"index": "row"})
+
+
 def _render(obj: Any):
+    import pandas as pd
+
     from kreislauf.sfc.burst import ScenarioComparison
 
     def render(con) -> None:
-        if not isinstance(obj, ScenarioComparison):
+        if isinstance(obj, pd.DataFrame):
+            con.print(frame_table(obj, title="transaction-flow matrix", max_rows=80))
+        elif not isinstance(obj, ScenarioComparison):
             con.print(summary_table(obj.summary()))
         else:
             con.print(frame_table(obj.defaults(), title="lab defaults and loan losses"))

@@ -213,6 +213,14 @@ class ScenarioComparison(Result):
             for name in self.runs
         } | {"claim_total_usd_bn": CLAIM_TOTAL_USD_BN}
 
+    def flow_matrix(self, period: int, scenario: str = "baseline") -> pd.DataFrame:
+        """Transaction-flow matrix of one quarter of one scenario (rows x sectors)."""
+        return self.runs[scenario].flow_matrix(period)
+
+    def plot_flow_matrix(self, period: int, scenario: str = "baseline") -> go.Figure:
+        """Heatmap of the transaction-flow matrix of one quarter of one scenario."""
+        return self.runs[scenario].plot_flow_matrix(period)
+
     def plot(self, variable: str = "WAI") -> go.Figure:
         """One line per scenario of ``variable`` (default: market value of the circuit)."""
         import plotly.graph_objects as go
