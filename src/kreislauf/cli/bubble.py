@@ -17,6 +17,7 @@ COMMAND_MODULES: list[str] = [
     "bubble_psy",
     "bubble_metrics",
     "bubble_scan",
+    "bubble_lppls",
 ]
 
 for _name in COMMAND_MODULES:
