@@ -239,7 +239,6 @@ INITIAL_OF: dict[str, str | float] = {
     "ROV": "ROV0",
     "MV": "MV0",
     "ELV": "ELV0",
-    "G": "G0",
     "ME": "ME0",
     "BG": "BG0",
     "ELI": "ELI0",
@@ -257,7 +256,7 @@ e.g. no lab in default and the parent funding counted from the start)."""
 
 INITIAL_ONLY = frozenset(
     {"ML0", "ICH0", "CP0", "KG0", "K0", "KB0", "LC0", "MC0", "RH0", "MH0", "ELH0", "ROV0"}
-    | {"MV0", "ELV0", "G0", "ME0", "BG0", "ELI0", "MI0", "COd0", "COa0", "COn0", "CAPEX_H0"}
+    | {"MV0", "ELV0", "ME0", "BG0", "ELI0", "MI0", "COd0", "COa0", "COn0", "CAPEX_H0"}
     | {"CLOUD0"}
 )
 """Entries that only set period-0 values (or feed derived values) and are not model parameters."""
