@@ -161,3 +161,12 @@ def test_bad_parameter_file_names_file_and_line(tmp_path: Path, text: str, messa
         read_params(p)
     prob = err.value.problems[0]
     assert prob.file == str(p) and prob.row == 3 and prob.field == "a"
+
+
+def test_model_file_is_what_the_calibration_renders(tmp_path: Path) -> None:
+    from kreislauf.sfc.ai_params import refresh_model_file
+
+    shipped = Path(load_model("ai_circuit").file)
+    copy = tmp_path / "ai_circuit.yaml"
+    copy.write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    assert refresh_model_file(copy) == shipped.read_text(encoding="utf-8")

@@ -404,3 +404,70 @@ class Recalibrate:
     def __call__(self, draws: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """``(params, initial)`` for :func:`kreislauf.sfc.simulate`."""
         return calibrated_overrides(self.entries, draws)
+
+
+def render_value_sections(cal: Any) -> str:
+    """The ``parameters``, ``exogenous``, ``initial`` and ``checks`` sections of the model file.
+
+    Generated from a calibration (:func:`load_calibration`) so that the model file carries
+    exactly the calibrated values, each with its source; :func:`refresh_model_file` writes them.
+    """
+
+    def q(text: str) -> str:
+        return yaml.safe_dump(text, width=10**6, default_style='"').strip()
+
+    entries = list(cal.entries)
+    params, initial = model_values(entries)
+    out = [
+        "parameters:   # values and sources: kreislauf/sfc/data/ai_circuit_params.yaml "
+        "(a test keeps both equal)"
+    ]
+    for n, e in params.items():
+        src = e.source if e.kind != "assumption" else f"assumption: {e.rationale}"
+        out.append(f"  {n}: {{value: {e.value!r}, source: {q(src)}}}")
+    commit = next(e for e in entries if e.name == "COMMIT")
+    path = ", ".join(repr(float(x)) for x in commit.value)
+    out += [
+        "",
+        "exogenous:",
+        "  COMMIT:",
+        f"    source: {q(commit.source + '; ' + (commit.rationale or ''))}",
+        f"    value: [{path}]",
+        '  g_shock: {value: 0.0, source: "baseline: no shock to AI spending growth '
+        '(scenarios set it)"}',
+        '  dr: {value: 0.0, source: "baseline: no change in the discount rate '
+        '(the cost-of-capital scenario sets it)"}',
+        '  pmem: {value: 1.0, source: "baseline: memory prices at their start level '
+        '(scenarios set a path)"}',
+        "",
+        "initial:",
+    ]
+    for v, (x, s) in initial.items():
+        out.append(f"  {v}: {{value: {x!r}, source: {q(s)}}}")
+    out += ["", "checks:", "  tolerance: 1.0e-9", "  mode: raise", ""]
+    return "\n".join(out)
+
+
+def refresh_model_file(path: str | Path | None = None, cal: Any = None) -> str:
+    """Rewrite the value sections of the AI-circuit model file from the calibration.
+
+    Everything before the ``parameters:`` line (sectors, stocks, transactions, equations)
+    is kept. Returns the new text (also written to ``path``, default the shipped file).
+    """
+    p = (
+        Path(path)
+        if path is not None
+        else Path(str(resources.files("kreislauf.sfc") / "models" / "ai_circuit.yaml"))
+    )
+    text = p.read_text(encoding="utf-8")
+    head, sep, _ = text.partition("\nparameters:")
+    if not sep:
+        raise InputError.single("no 'parameters:' section", file=str(p))
+    new = head + "\n\n" + render_value_sections(cal if cal is not None else load_calibration())
+    new = new.replace("\n\n\nparameters:", "\n\nparameters:")
+    p.write_text(new, encoding="utf-8")
+    return new
+
+
+if __name__ == "__main__":  # python -m kreislauf.sfc.ai_params: refresh the shipped model file
+    refresh_model_file()
