@@ -164,7 +164,7 @@ MAX_LAGS = 12
 MAX_OBS_PSY = 2000
 WINDOW_MAX = 1000
 SEARCHES_MAX = 100
-MAX_FITS_LPPLS = 60_000
+MAX_FITS_LPPLS = 20_000
 ACTIVE_JOBS_MAX = 4
 RULES: tuple[str, ...] = ("psy", "exuber")  # kreislauf.bubble.psy_critical.RULES
 Month = Annotated[str, StringConstraints(pattern=r"^(18|19|20)[0-9]{2}-(0[1-9]|1[0-2])$")]
@@ -337,7 +337,7 @@ def register(app: FastAPI, ctx: "Context") -> None:
         if body.window_size > n:
             raise invalid("window_size", f"expected at most the {n} observations", body.window_size)
         ends = (n - body.window_size) // body.outer_increment + 1
-        inner = (body.window_size - body.smallest_window_size) // body.inner_increment + 1
+        inner = -(-(body.window_size - body.smallest_window_size) // body.inner_increment)
         if ends * inner > MAX_FITS_LPPLS:
             raise invalid(
                 "outer_increment",
@@ -461,6 +461,65 @@ def psy_payload(
     }
 
 
+def lppls_payload(
+    *,
+    progress: Callable[[float], None],
+    info: dict[str, str],
+    values: pd.Series,
+    opts: dict[str, Any],
+) -> dict[str, Any]:
+    """Run the LPPLS confidence indicator on ``values`` and shape it for the page (worker)."""
+    from kreislauf.bubble.lppls_confidence import confidence
+
+    progress(0.02)
+    res = confidence(
+        values.rename(info["id"]),
+        window_size=opts["window_size"],
+        smallest_window_size=opts["smallest_window_size"],
+        outer_increment=opts["outer_increment"],
+        inner_increment=opts["inner_increment"],
+        max_searches=opts["max_searches"],
+        seed=opts["seed"],
+    )
+    progress(0.98)
+    f = res.to_frame()
+    summ = res.summary()
+    table = {
+        "end dates": summ["n_end_dates"],
+        "windows per end date": int(f["n_windows"].max()) if len(f) else 0,
+        "latest date": _day(summ["latest_date"]) if "latest_date" in summ else None,
+        "latest positive confidence": _r(summ.get("latest_pos_conf")),
+        "latest negative confidence": _r(summ.get("latest_neg_conf")),
+        "highest positive confidence": _r(summ.get("max_pos_conf")),
+        "date of the highest positive": _day(summ["max_pos_conf_date"])
+        if "max_pos_conf_date" in summ
+        else None,
+        "highest negative confidence": _r(summ.get("max_neg_conf")),
+        "date of the highest negative": _day(summ["max_neg_conf_date"])
+        if "max_neg_conf_date" in summ
+        else None,
+        "windows": f"{opts['smallest_window_size']} to {opts['window_size']} observations, "
+        f"step {opts['inner_increment']}; end dates every {opts['outer_increment']}",
+        "searches per window, seed": f"{opts['max_searches']}, {opts['seed']}",
+    }
+    return {
+        "test": "lppls",
+        "series": info,
+        "dates": [d.strftime("%Y-%m-%d") for d in values.index],
+        "values": to_jsonable(values.to_numpy()),
+        "log_axis": True,
+        "stat_dates": [_day(d) for d in f["date"]],
+        "stat_title": "LPPLS confidence (share of qualified fits among the nested windows)",
+        "lines": [
+            {"name": "positive bubble confidence", "y": to_jsonable(f["pos_conf"].to_numpy())},
+            {"name": "negative bubble confidence", "y": to_jsonable(f["neg_conf"].to_numpy())},
+        ],
+        "episodes": [],
+        "table": to_jsonable(table),
+        "summary": to_jsonable(summ),
+    }
+
+
 def _day(value: Any) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d")
 
@@ -559,7 +618,7 @@ max="{MIN_WINDOW[1]}" size="6"></label>{num("lags", "0", 0, MAX_LAGS)}
 <option value="0.95" selected>95 %</option><option value="0.99">99 %</option></select></label>
 </div>
 <div id="lppls-opts" hidden>{num("window_size", "120", 30, WINDOW_MAX)}
-{num("smallest_window_size", "30", 10, WINDOW_MAX)}{num("outer_increment", "1", 1, 100)}
+{num("smallest_window_size", "30", 10, WINDOW_MAX)}{num("outer_increment", "5", 1, 100)}
 {num("inner_increment", "5", 1, 100)}{num("max_searches", "25", 1, SEARCHES_MAX)}</div>
 <div><button id="run" disabled>{_t("run", lang)}</button>
 <progress id="progress" max="1" value="0"></progress>
