@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.conftest import shared_file
 
 from kreislauf.atlas import load_atlas
@@ -170,3 +172,24 @@ def test_model_file_is_what_the_calibration_renders(tmp_path: Path) -> None:
     copy = tmp_path / "ai_circuit.yaml"
     copy.write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
     assert refresh_model_file(copy) == shipped.read_text(encoding="utf-8")
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    amount=st.floats(0.1, 500.0),
+    term=st.one_of(st.none(), st.integers(1, 12)),
+    start_year=st.integers(2024, 2030),
+    start_q=st.integers(1, 4),
+)
+def test_schedule_conserves_each_amount(atlas, amount, term, start_year, start_q) -> None:
+    rel = atlas.relations[atlas.relations["id"] == "R004"].copy()
+    rel["amount_usd_bn"] = amount
+    rel["term_years"] = np.nan if term is None else float(term)
+    rel["start_date"] = pd.Period(f"{start_year}Q{start_q}", freq="Q").start_time
+    rel["end_date"] = pd.NaT  # without term and end date the default 5-year term applies
+    s = commitment_schedules(rel, atlas.entities, "2020Q1", 100)
+    n_q = 20 if term is None else 4 * term
+    assert s.matrix.sum() == pytest.approx(amount, rel=1e-12)
+    assert (s.matrix > 0).sum() == n_q

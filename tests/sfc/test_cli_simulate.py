@@ -92,3 +92,22 @@ def test_flow_matrix_of_a_period(tmp_path: Path) -> None:
     assert f.loc["compute purchases", "labs"] < 0 < f.loc["compute purchases", "cloud"]
     bad = runner.invoke(app, ["simulate", "ai_circuit", "--flow-matrix", "99"])
     assert bad.exit_code == 2
+
+
+def test_data_dir_recalibrates_to_the_same_run() -> None:
+    from tests.conftest import shared_file
+
+    data_dir = shared_file("fundamentals/bigtech_quarterly_revenue_netincome_capex_2020_2026.csv")
+    args = ["simulate", "ai_circuit", "--periods", "8", "--json"]
+    shipped = runner.invoke(app, args)
+    recal = runner.invoke(app, [*args, "--data-dir", str(data_dir.parent.parent)])
+    assert shipped.exit_code == recal.exit_code == 0, recal.output
+    assert json.loads(shipped.stdout)["summary"] == json.loads(recal.stdout)["summary"]
+
+
+def test_monte_carlo_on_a_local_cluster_equals_local() -> None:
+    args = ["simulate", "ai_circuit", "--draws", "12", "--seed", "5", "--periods", "8", "--json"]
+    local = runner.invoke(app, args)
+    dask = runner.invoke(app, [*args, "--workers", "1", "--chunk", "5"])
+    assert local.exit_code == dask.exit_code == 0, dask.output
+    assert json.loads(local.stdout) == json.loads(dask.stdout)
