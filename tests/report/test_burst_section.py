@@ -28,6 +28,7 @@ def test_section_content(en) -> None:
     defaults, wealth, calib = (t for _, t in en.tables)
     assert len(defaults) == len(wealth) == 6  # baseline and five scenarios
     assert "35,000" in en.html and "not tuned" in en.html
+    assert "Handed to the contagion engine" in en.html and "one-way coupling" in en.html
     assert (wealth.filter(like="USD bn").to_numpy() >= 0).all()
     assert {"data", "atlas", "derived", "assumption"} <= set(calib["kind"])
     assert calib["source"].str.len().gt(0).all()
@@ -41,7 +42,7 @@ def test_german_is_german(en, de) -> None:
     for (_, t_en), (_, t_de) in zip(en.tables, de.tables, strict=True):
         assert len(t_en) == len(t_de)
         assert set(t_de.columns).isdisjoint(t_en.columns)
-    assert "35.000" in de.html
+    assert "35.000" in de.html and "Ansteckungs-Engine" in de.html
     assert "Basisszenario" in set(de.tables[0][1].iloc[:, 0])
     assert set(de.key_figures).isdisjoint(en.key_figures)
 

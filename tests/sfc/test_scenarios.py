@@ -147,3 +147,25 @@ def test_books_balance_under_every_scenario_and_random_parameters(
     )  # fmt: skip
     assert float(res.residual.max()) < model.tolerance
     assert np.isfinite(res.cube.values).all()
+
+
+def test_default_handed_to_the_contagion_engine(cmp) -> None:
+    from kreislauf.atlas import load_atlas
+    from kreislauf.contagion.balance_sheets import load_balance_sheets
+    from kreislauf.contagion.circuit_map import map_atlas
+    from kreislauf.contagion.stress import Scenario, StressOptions, stress_test
+    from kreislauf.sfc.burst import default_cascade
+
+    cm = map_atlas(load_atlas())
+    bs = load_balance_sheets(None, cm.nodes)
+    assert default_cascade(cmp.runs["baseline"], cm, bs) is None
+    c = default_cascade(cmp.runs["ai_growth_shortfall"], cm, bs)
+    d = cmp.defaults().set_index("scenario").loc["ai_growth_shortfall"]
+    assert c.period == d["lab_default_period"] and c.quarter == d["lab_default_quarter"]
+    t = c.period - 1
+    paid, due = _v(cmp, "ai_growth_shortfall", "CP")[t], _v(cmp, "ai_growth_shortfall", "DUEd")[t]
+    assert c.pay_fraction == pytest.approx(paid / due) and 0 <= c.pay_fraction < 1
+    opts = StressOptions(model="en", seniority="pari_passu")
+    direct = stress_test(cm, bs, Scenario("openai", c.pay_fraction), opts)
+    assert c.stress.summary()["realised_loss_usd_bn"] == direct.summary()["realised_loss_usd_bn"]
+    assert c.stress.summary()["defaults"] == ["openai"]

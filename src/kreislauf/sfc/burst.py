@@ -279,3 +279,74 @@ def compare(
         for name, scen in scenarios.items()
     }
     return ScenarioComparison(runs)
+
+
+@dataclass(frozen=True)
+class Cascade:
+    """The labs' default handed to the contagion engine (one-way coupling).
+
+    Attributes
+    ----------
+    period : int
+        The model's first default quarter (1-based).
+    quarter : str
+    pay_fraction : float
+        Share of the quarter's compute due the labs paid (``CP / DUEd``).
+    node : str
+        Atlas node that stands for the labs in the network.
+    stress : kreislauf.contagion.stress.StressResult
+        Eisenberg-Noe clearing of the atlas network with ``node`` paying ``pay_fraction`` of
+        its obligations due within the contagion horizon.
+    """
+
+    period: int
+    quarter: str
+    pay_fraction: float
+    node: str
+    stress: Any
+
+
+def default_cascade(
+    run: SimulationResult,
+    cmap: Any,
+    balance_sheets: Any,
+    names: dict[str, str] | None = None,
+    kinds: dict[str, str] | None = None,
+    node: str = "openai",
+) -> Cascade | None:
+    """Hand the quarter of the labs' default to :func:`kreislauf.contagion.stress.stress_test`.
+
+    The SFC model decides *when* the labs default and what share of the quarter's dues they
+    pay; the contagion engine clears the atlas network with ``node`` (default OpenAI, the
+    largest lab in the atlas) paying that share of what it owes within its horizon, and
+    reports realised losses, exposure and unresolved outcomes node by node. The coupling is
+    one way: the network's losses do not feed back into the SFC run.
+
+    Parameters
+    ----------
+    run : SimulationResult
+        An AI-circuit run (scenario axis of length 1 is read at scenario 0).
+    cmap, balance_sheets : from :func:`kreislauf.contagion.circuit_map.map_atlas` and
+        :func:`kreislauf.contagion.balance_sheets.load_balance_sheets`.
+    names, kinds : dict, optional
+        Display names and kinds per node (from the atlas).
+    node : str
+        The atlas node standing for the labs.
+
+    Returns
+    -------
+    Cascade or None
+        None when the labs do not default in the run.
+    """
+    from kreislauf.contagion.stress import Scenario, StressOptions, stress_test
+
+    names_, cube, _ = _arrays(run)
+    p = int(first_default(names_, cube)[0])
+    if p == 0:
+        return None
+    due = float(cube[0, p - 1, names_.index("DUEd")])
+    paid = float(cube[0, p - 1, names_.index("CP")])
+    frac = min(1.0, max(0.0, paid / due)) if due > 0 else 0.0
+    opts = StressOptions(model="en", seniority="pari_passu")
+    res = stress_test(cmap, balance_sheets, Scenario(node, frac), opts, names, kinds)
+    return Cascade(p, quarter_label(p), frac, node, res)

@@ -53,9 +53,12 @@ def _q(value: object) -> str | None:
 
 def build(ctx: ReportContext) -> Section:
     """Baseline vs the five scenarios, a Monte Carlo fan chart, defaults, wealth lost."""
+    from kreislauf.atlas import load_atlas
+    from kreislauf.contagion.balance_sheets import load_balance_sheets
+    from kreislauf.contagion.circuit_map import map_atlas
     from kreislauf.sfc import load_model, load_scenario
     from kreislauf.sfc.ai_params import Recalibrate, calibrated_overrides, load_calibration
-    from kreislauf.sfc.burst import compare, quarter_label, shipped_scenarios
+    from kreislauf.sfc.burst import compare, default_cascade, quarter_label, shipped_scenarios
     from kreislauf.sfc.montecarlo import read_distributions, run_monte_carlo
 
     t = ctx.t
@@ -68,6 +71,11 @@ def build(ctx: ReportContext) -> Section:
         model, read_distributions(), MC_DRAWS, ctx.seed, 40, prepare=Recalibrate(list(cal.entries))
     )
     ms = mc.summary()
+    atlas = load_atlas(ctx.atlas_dir)
+    cmap = map_atlas(atlas)
+    cascade = default_cascade(
+        cmp.runs["ai_growth_shortfall"], cmap, load_balance_sheets(None, cmap.nodes)
+    )
 
     lab = {k: t(*v) for k, v in LABELS.items()}
     d = cmp.defaults()
@@ -183,6 +191,31 @@ def build(ctx: ReportContext) -> Section:
         )
         + "</p>"
     )
+    if cascade is not None:
+        cs = cascade.stress.summary()
+        html += (
+            "<p>"
+            + escape(
+                t(
+                    f"Handed to the contagion engine: in {cascade.quarter} the labs pay "
+                    f"{cascade.pay_fraction:.0%} of the compute due. Clearing the atlas network "
+                    f"(Eisenberg-Noe) with OpenAI paying that share of what it owes within a year, "
+                    f"its counterparties lose at least {_n(ctx, cs['realised_loss_usd_bn'])} bn USD "
+                    f"and up to {_n(ctx, cs['exposure_usd_bn'])} bn USD; {len(cs['unresolved'])} "
+                    "nodes without sourced balance sheets stay unresolved. The network's losses "
+                    "do not feed back into the model (a one-way coupling).",
+                    f"An die Ansteckungs-Engine übergeben: {cascade.quarter} zahlen die Labs "
+                    f"{cascade.pay_fraction:.0%} der fälligen Rechenleistung. Das Clearing des "
+                    "Atlas-Netzes (Eisenberg-Noe), wobei OpenAI diesen Anteil dessen zahlt, was "
+                    "binnen eines Jahres fällig ist, kostet die Gegenparteien mindestens "
+                    f"{_n(ctx, cs['realised_loss_usd_bn'])} Mrd. USD und bis zu "
+                    f"{_n(ctx, cs['exposure_usd_bn'])} Mrd. USD; {len(cs['unresolved'])} Knoten "
+                    "ohne belegte Bilanz bleiben ungeklärt. Die Verluste im Netz wirken nicht auf "
+                    "das Modell zurück (eine Kopplung in eine Richtung).",
+                )
+            )
+            + "</p>"
+        )
     return Section(
         key="burst",
         title=t(
