@@ -356,10 +356,10 @@ class BatchClearingResult(Result):
     labels: list[str] | None = None
 
     @property
-    def scenario_labels(self) -> list[str]:
-        """Scenario labels (``0, 1, ...`` when none were given)."""
+    def scenario_labels(self) -> list[str] | np.ndarray:
+        """Scenario labels; their positions ``0, 1, ...`` (integers) when none were given."""
         k = self.shocks.shape[0]
-        return list(self.labels) if self.labels is not None else [str(i) for i in range(k)]
+        return list(self.labels) if self.labels is not None else np.arange(k)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per scenario: shock, defaults, shortfall, equity loss."""
