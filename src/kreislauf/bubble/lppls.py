@@ -256,7 +256,7 @@ def prepare_series(
             field="date",
         )
     if not idx.is_monotonic_increasing:
-        pos = int(np.flatnonzero(np.diff(idx.asi8) < 0)[0]) + 1
+        pos = int(np.flatnonzero(np.diff(idx.to_numpy()) < np.timedelta64(0))[0]) + 1
         raise InputError.single(
             f"dates not increasing at {idx[pos].date()} (sort the series first)",
             row=pos + 1,
@@ -287,7 +287,7 @@ def prepare_series(
         raise InputError.single(
             f"{price.size} observations; at least {min_points} expected", field=name
         )
-    days = (idx.asi8 - idx.asi8[0]) / 86_400e9
+    days = np.asarray((idx - idx[0]) / pd.Timedelta(days=1), dtype=float)  # any resolution
     gaps = np.diff(days)
     med = float(np.median(gaps))
     big = gaps > max_gap_ratio * med
