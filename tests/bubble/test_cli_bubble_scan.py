@@ -18,17 +18,22 @@ def test_scan_psy_json(shared_data, tmp_path):
         app,
         [
             "scan", "--data-dir", str(shared_data), "--series", "NVDA,BTC-USD",
-            "--tests", "psy", "--reps", "49", "--workers", "2", "--start", "2014-01-01",
+            "--tests", "psy,lppls", "--reps", "49", "--workers", "2", "--start", "2014-01-01",
+            "--lppls-last", "150", "--window-size", "60", "--smallest-window", "30",
+            "--outer-increment", "20", "--inner-increment", "15", "--max-searches", "3",
             "--json", "--out", str(out),
         ],
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
-    rows = {r["series"]: r for r in doc["table"]}
-    assert set(rows) == {"NVDA", "BTC-USD"}
-    for r in rows.values():
-        assert r["status"] == "ok" and r["first"] >= "2014-01-01"
-        assert r["gsadf"] >= r["sadf"] and r["reps"] == 49
+    rows = {(r["series"], r["test"]): r for r in doc["table"]}
+    assert set(rows) == {(s, t) for s in ("NVDA", "BTC-USD") for t in ("psy", "lppls")}
+    for (_, test), r in rows.items():
+        assert r["status"] == "ok" and r["first"] >= "2014-01-01", r["error"]
+        if test == "psy":
+            assert r["gsadf"] >= r["sadf"] and r["reps"] == 49
+        else:
+            assert r["n_obs"] == 150 and 0 <= r["max_pos_conf"] <= 1
     assert doc["summary"]["cluster"] == "local (2 worker processes)"
     assert out.is_file()
 

@@ -70,7 +70,10 @@ def real_series():
     for sym in ("NVDA", "MSFT"):
         s = px[px["symbol"] == sym].set_index("date")["close"]
         out[sym] = prepare_series(s, freq="M", start="2015-01-01")
-    out["BTC-USD"] = prepare_series(btc.set_index("date")["close"], freq="M")
+        out[sym].attrs["raw"] = s.rename(sym)
+    raw = btc.set_index("date")["close"].rename("BTC-USD")
+    out["BTC-USD"] = prepare_series(raw, freq="M")
+    out["BTC-USD"].attrs["raw"] = raw
     return out
 
 
@@ -124,21 +127,42 @@ def test_bad_scan_input(real_series):
         scan(real_series, ("psy",), scheduler="tcp://127.0.0.1:9", timeout=1)
 
 
-def test_real_psy_on_local_cluster(real_series, client):
-    """The real PSY on 2 workers gives the same figures as a direct call (same seed)."""
+def test_real_psy_and_lppls_on_local_cluster(real_series, client):
+    """The real PSY and LPPLS on 2 workers give the figures of a direct call (same seeds);
+    each task thins the same daily series its own way (PSY monthly, LPPLS the last 200 days)."""
+    from kreislauf.bubble.lppls_confidence import confidence
     from kreislauf.bubble.psy import psy
 
-    opts = {"reps": 99, "log": True, "seed": 3}
-    two = {k: real_series[k] for k in ("NVDA", "BTC-USD")}
-    r = scan(two, ("psy",), options={"psy": opts}, client=client)
+    psy_opts = {"reps": 99, "log": True, "seed": 3}
+    lp_opts = {"window_size": 60, "smallest_window_size": 30, "outer_increment": 10,
+               "inner_increment": 10, "max_searches": 5, "seed": 1}  # fmt: skip
+    daily = {k: real_series[k].attrs["raw"] for k in ("NVDA", "BTC-USD")}
+    r = scan(
+        daily,
+        ("psy", "lppls"),
+        options={
+            "psy": psy_opts | {"freq": "M", "start": "2015-01-01"},
+            "lppls": lp_opts | {"last": 200},
+        },
+        client=client,
+    )
     assert len(client.scheduler_info()["workers"]) == 2 and r.cluster.startswith("client")
-    f = r.to_frame().set_index("series")
+    f = r.to_frame()
+    assert list(zip(f["series"], f["test"], strict=True)) == [
+        ("NVDA", "psy"), ("NVDA", "lppls"), ("BTC-USD", "psy"), ("BTC-USD", "lppls")
+    ]  # fmt: skip
     assert (f["status"] == "ok").all(), f["error"].tolist()
-    for name, s in two.items():
-        direct = psy(s, **opts)
-        assert f.loc[name, "gsadf"] == pytest.approx(direct.gsadf)
-        assert f.loc[name, "gsadf_cv"] == pytest.approx(direct.cv.gsadf[1])  # the 95 % level
-        assert f.loc[name, "n_episodes"] == len(direct.episodes)
-        assert f.loc[name, "gsadf"] >= f.loc[name, "sadf"]
-        assert f.loc[name, "last_observation"] == s.attrs["last_observation"]  # survives pickling
-    assert r.summary()["options"]["psy"] == opts
+    p = f[f["test"] == "psy"].set_index("series")
+    lp = f[f["test"] == "lppls"].set_index("series")
+    for name, raw in daily.items():
+        monthly = prepare_series(raw, freq="M", start="2015-01-01")
+        direct = psy(monthly, **psy_opts)
+        assert p.loc[name, "gsadf"] == pytest.approx(direct.gsadf)
+        assert p.loc[name, "gsadf_cv"] == pytest.approx(direct.cv.gsadf[1])  # the 95 % level
+        assert p.loc[name, "n_episodes"] == len(direct.episodes)
+        assert p.loc[name, "last_observation"] == monthly.attrs["last_observation"]
+        c = confidence(raw.iloc[-200:], **lp_opts).summary()
+        assert lp.loc[name, "n_obs"] == 200 and lp.loc[name, "n_end_dates"] == c["n_end_dates"]
+        assert lp.loc[name, "max_pos_conf"] == pytest.approx(c["max_pos_conf"])
+        assert 0 <= lp.loc[name, "latest_pos_conf"] <= 1
+    assert r.summary()["options"]["psy"]["reps"] == 99

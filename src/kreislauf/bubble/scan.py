@@ -73,6 +73,10 @@ def _row(name: str, test: str, series: pd.Series) -> dict[str, Any]:
     }
 
 
+PREP_KEYS = ("freq", "start", "end", "last")
+"""Options a task applies to its series (:func:`prepare_series`) before the test sees it."""
+
+
 def _run(
     test: str,
     fn: Callable[..., Any],
@@ -81,11 +85,22 @@ def _run(
     options: dict[str, Any],
     headline: Callable[[Any], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Call ``fn(series, **options)`` and turn its result into one row (errors included)."""
-    row = _row(name, test, series)
+    """Prepare the series, call ``fn(series, **options)``, return one row (errors included).
+
+    The keys of :data:`PREP_KEYS` in ``options`` go to :func:`prepare_series`, so each test
+    can see its own frequency and span of the same raw series (PSY monthly, LPPLS daily).
+    """
+    opts = dict(options)
+    prep = {k: opts.pop(k) for k in PREP_KEYS if k in opts}
     t0 = time.perf_counter()
     try:
-        res = fn(series, **options)
+        if prep:
+            series = prepare_series(series, **{"freq": None, **prep})
+    except InputError as err:
+        return {**_row(name, test, series), "status": "error", "error": str(err), "seconds": 0.0}
+    row = _row(name, test, series)
+    try:
+        res = fn(series, **opts)
         figures = headline(res) if headline is not None else _scalars(res.summary(), None)
         row |= {"status": "ok", "error": None, **figures}
     except InputError as err:
@@ -94,6 +109,25 @@ def _run(
         row |= {"status": "error", "error": f"{type(err).__name__}: {err}"}
     row["seconds"] = time.perf_counter() - t0
     return row
+
+
+def lppls_headline(res: Any) -> dict[str, Any]:
+    """Latest and largest positive/negative LPPLS confidence, with their dates."""
+    s = res.summary()
+    keys = (
+        "n_end_dates",
+        "latest_date",
+        "latest_pos_conf",
+        "latest_neg_conf",
+        "max_pos_conf",
+        "max_pos_conf_date",
+        "max_neg_conf",
+        "max_neg_conf_date",
+    )
+    out = {k: (_d(s[k]) if k.endswith("date") else s[k]) for k in keys if k in s}
+    st = s.get("settings", {})
+    out["windows_per_end_date"] = st.get("windows_per_end_date")
+    return out
 
 
 def psy_headline(res: Any) -> dict[str, Any]:
@@ -136,7 +170,7 @@ def lppls_task(name: str, series: pd.Series, options: dict[str, Any]) -> dict[st
     """Run :func:`kreislauf.bubble.lppls_confidence.confidence` on one series."""
     from kreislauf.bubble.lppls_confidence import confidence
 
-    return _run("lppls", confidence, name, series, options, None)
+    return _run("lppls", confidence, name, series, options, lppls_headline)
 
 
 TASKS: dict[str, Callable[[str, pd.Series, dict[str, Any]], dict[str, Any]]] = {
@@ -209,7 +243,7 @@ class ScanResult(Result):
                 x=p["series"], y=p["gsadf"] / p["gsadf_cv"], name="GSADF / cv", row=1, col=1
             )
         lp = f[f["test"] == "lppls"]
-        for col in ("latest_bubble_confidence", "max_bubble_confidence"):
+        for col in ("latest_pos_conf", "max_pos_conf"):
             if len(lp) and col in lp:
                 fig.add_bar(x=lp["series"], y=lp[col], name=col.replace("_", " "), row=1, col=2)
         fig.update_layout(template="plotly_white", title=f"Scan ({self.cluster})")
@@ -319,10 +353,8 @@ def scan(
         if cluster is not None:
             cluster.close()
     frame = pd.DataFrame(rows)
-    order = {n: i for i, n in enumerate(series)}
-    frame = frame.sort_values(
-        ["series", "test"], key=lambda c: c.map(order) if c.name == "series" else c
-    ).reset_index(drop=True)
+    order = {n: i for i, n in enumerate(series)} | {t: i for i, t in enumerate(tests)}
+    frame = frame.sort_values(["series", "test"], key=lambda c: c.map(order)).reset_index(drop=True)
     lead = ["series", "test", "status", "error", "n_obs", "first", "last", "last_observation"]
     lead.append("seconds")
     frame = frame[[c for c in lead if c in frame] + [c for c in frame if c not in lead]]
@@ -330,14 +362,20 @@ def scan(
 
 
 def prepare_series(
-    s: pd.Series, *, freq: str | None = "M", start: str | None = None, end: str | None = None
+    s: pd.Series,
+    *,
+    freq: str | None = "M",
+    start: str | None = None,
+    end: str | None = None,
+    last: int | None = None,
 ) -> pd.Series:
     """Cut and thin a price series for a scan: the last close of each period.
 
     ``freq`` is ``"M"`` (month), ``"W"`` (week to Friday), ``"Q"``, or ``None``/``"D"`` (keep
-    every observation). A thinned series is labelled by the periods' last calendar day (an
-    evenly spaced index, as PSY requires); the date of the last real close is kept in
-    ``attrs["last_observation"]`` and reported by the scan. Missing closes are dropped.
+    every observation); ``last`` keeps only the last that many observations. A thinned
+    series is labelled by the periods' last calendar day (an evenly spaced index, as PSY
+    requires); the date of the last real close is kept in ``attrs["last_observation"]`` and
+    reported by the scan. Missing closes are dropped.
     """
     out = s.sort_index().dropna()
     if start is not None:
@@ -354,6 +392,10 @@ def prepare_series(
         out = out.groupby(periods).last()
         out.index = out.index.to_timestamp(how="end").normalize()
     out = out[np.isfinite(out.to_numpy(dtype=float))]
+    if last is not None:
+        if last < 1:
+            raise InputError.single(f"expected last >= 1, got {last}", field="last")
+        out = out.iloc[-last:]
     out.name = s.name
     out.attrs["last_observation"] = None if last_obs is None else str(pd.Timestamp(last_obs).date())
     return out

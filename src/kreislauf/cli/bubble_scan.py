@@ -1,9 +1,10 @@
 """``kreislauf bubble scan``: PSY and LPPLS over many series, locally or on a Dask cluster.
 
 ``--series`` takes symbols (``NVDA``, ``^GSPC``, ``BTC-USD``) and family names (``ai_stocks``
-expands to every ticker of the AI-stocks file); the series are thinned to the last close of
-each ``--freq`` period. Locally the scan runs on a Dask LocalCluster with ``--workers``
-processes; with ``--scheduler tcp://host:8786`` on that cluster (its workers need kreislauf).
+expands to every ticker of the AI-stocks file). PSY sees each series thinned to the last
+close of each ``--freq`` period; LPPLS fits the last ``--lppls-last`` closes at
+``--lppls-freq``. Locally the scan runs on a Dask LocalCluster with ``--workers`` processes;
+with ``--scheduler tcp://host:8786`` on that cluster (its workers need kreislauf).
 """
 
 from __future__ import annotations
@@ -58,7 +59,11 @@ def scan_command(
     timeout: float = typer.Option(
         30.0, "--timeout", min=0.1, help="Seconds to wait for --scheduler."
     ),
-    freq: str = typer.Option("M", "--freq", help="Thin to the last close per M, W, Q or D."),
+    freq: str = typer.Option("M", "--freq", help="PSY: thin to the last close per M, W, Q or D."),
+    lppls_freq: str = typer.Option("D", "--lppls-freq", help="LPPLS: M, W, Q or D (daily)."),
+    lppls_last: int = typer.Option(
+        620, "--lppls-last", min=20, help="LPPLS: fit the last this many observations."
+    ),
     start: str | None = typer.Option(None, "--start", help="First date (inclusive)."),
     end: str | None = typer.Option(None, "--end", help="Last date (inclusive)."),
     reps: int = typer.Option(499, "--reps", min=10, help="PSY: Monte Carlo replications."),
@@ -70,7 +75,7 @@ def scan_command(
         30, "--smallest-window", min=10, help="LPPLS: smallest window."
     ),
     outer_increment: int = typer.Option(
-        5, "--outer-increment", min=1, help="LPPLS: step between end dates."
+        2, "--outer-increment", min=1, help="LPPLS: step between end dates."
     ),
     inner_increment: int = typer.Option(
         5, "--inner-increment", min=1, help="LPPLS: step between window lengths."
@@ -93,10 +98,16 @@ def scan_command(
             )
         data = market_data(data_dir, store, PRICE_FAMILIES)
         raw = resolve_series(data, series)
-        prepared = {k: prepare_series(v, freq=freq, start=start, end=end) for k, v in raw.items()}
+        for bad_freq in {freq, lppls_freq}:  # fail before the cluster starts
+            prepare_series(next(iter(raw.values())).head(3), freq=bad_freq)
+        cut = {"start": start, "end": end}
         options = {
-            "psy": {"reps": reps, "critical": critical, "log": log, "seed": seed},
+            "psy": {"reps": reps, "critical": critical, "log": log, "seed": seed, "freq": freq}
+            | cut,
             "lppls": {
+                "freq": lppls_freq,
+                "last": lppls_last,
+                **cut,
                 "window_size": window_size,
                 "smallest_window_size": smallest_window,
                 "outer_increment": outer_increment,
@@ -114,7 +125,7 @@ def scan_command(
                 )
 
             result = scan(
-                prepared,
+                raw,
                 wanted,
                 options={t: options[t] for t in wanted},
                 workers=workers,
