@@ -156,3 +156,9 @@ def test_keep_returns_the_same_columns(model, prep, mc) -> None:
     full = mc.to_xarray().sel(variable=list(OUTCOME_VARS)).values
     assert np.array_equal(small.values, full)
     assert small.summary()["lab_default_probability"] == mc.summary()["lab_default_probability"]
+
+
+def test_bounds_at_zero_are_kept() -> None:
+    d = Distribution("x", "normal", {"mean": -1.0, "sd": 1.0}, -2.0, 0.0, "test")
+    x = d.ppf(np.random.default_rng(2).random(5000))
+    assert x.max() <= 0.0 and x.min() >= -2.0

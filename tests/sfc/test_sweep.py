@@ -37,6 +37,8 @@ def test_localcluster_sweep_equals_local_run() -> None:
 
 
 def test_bad_arguments() -> None:
+    with pytest.raises(InputError, match="chunk size"):
+        run_sweep("ai_circuit", read_distributions(), 4, 0, 4, chunk_size=0)
     with pytest.raises(InputError, match="workers"):
         run_sweep("ai_circuit", read_distributions(), 4, 0, 4, workers=0)
     with pytest.raises(InputError, match="scheduler"):

@@ -91,7 +91,9 @@ class Distribution:
         hi = 1.0 if self.high is None else float(fd.cdf(self.high))
         x = fd.ppf(lo + (hi - lo) * u)
         if self.low is not None or self.high is not None:
-            x = np.clip(x, -np.inf if self.low is None else self.low, self.high or np.inf)
+            lo_b = -np.inf if self.low is None else self.low
+            hi_b = np.inf if self.high is None else self.high
+            x = np.clip(x, lo_b, hi_b)
         return np.asarray(x, dtype=float)
 
 

@@ -112,10 +112,11 @@ def run_sweep(
         raise InputError.single(
             f"workers must be an integer >= 1, got {workers!r}", field="workers"
         )
+    if chunk_size is not None and (type(chunk_size) is not int or chunk_size < 1):
+        msg = f"chunk size must be an integer >= 1, got {chunk_size!r}"
+        raise InputError.single(msg, field="chunk_size")
     x = draw(dists, draws, seed)
     size = chunk_size or max(1, math.ceil(draws / (2 * workers)))
-    if size < 1:
-        raise InputError.single(f"chunk size must be >= 1, got {size}", field="chunk_size")
     mref, sref = str(model_ref), None if scenario_ref is None else str(scenario_ref)
     cluster = None
     if scheduler:
