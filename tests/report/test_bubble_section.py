@@ -67,3 +67,23 @@ def test_german_prose_and_tables(sections):
         assert cap_en != cap_de and len(t_en) == len(t_de)
         if len(t_en.columns) > 1:
             assert list(t_en.columns) != list(t_de.columns)
+
+
+def test_lppls_confidence_on_the_chosen_series(sections):
+    """LPPLS confidence on NVDA and ^NDX equals a direct call with the section's settings."""
+    from kreislauf.bubble.inputs import load_market_data
+    from kreislauf.bubble.lppls_confidence import confidence
+    from kreislauf.report.sections.bubble import LPPLS_DAYS, LPPLS_OPTIONS
+
+    lp = dict(sections["en"].tables)["LPPLS confidence"].set_index("series")
+    assert list(lp.index) == ["NVDA", "^NDX"]
+    data = load_market_data(shared_file("stocks/ai_stocks_daily_close_2000_2026.csv").parent.parent)
+    direct = confidence(
+        data.series("NVDA").tail(LPPLS_DAYS), seed=ReportContext().seed, **LPPLS_OPTIONS
+    ).summary()
+    assert lp.loc["NVDA", "end dates"] == direct["n_end_dates"]
+    assert lp.loc["NVDA", "highest bubble confidence"] == pytest.approx(
+        direct["max_pos_conf"], abs=1e-3
+    )
+    assert (lp["bubble confidence now"].between(0, 1)).all()
+    assert "620 daily closes" in " ".join(sections["en"].notes)

@@ -15,15 +15,19 @@ from kreislauf.report.build import escape
 from kreislauf.report.model import ReportContext, Section
 
 PSY_REPS = 199  # Monte Carlo replications of the PSY critical values in the report
-LPPLS_SERIES = ("NVDA", "^NDX", "^GSPC")  # the first one present is fitted
+LPPLS_SERIES = ("NVDA", "^NDX")  # fitted where present (daily closes)
 LPPLS_OPTIONS = {
     "window_size": 120,
-    "smallest_window_size": 60,
-    "outer_increment": 5,
-    "inner_increment": 15,
-    "max_searches": 10,
+    "smallest_window_size": 30,
+    "outer_increment": 2,
+    "inner_increment": 5,
+    "max_searches": 25,
 }
-LPPLS_DAYS = 370  # daily closes fitted (about 18 months): the end dates span the last 250
+LPPLS_DAYS = 620  # daily closes fitted: the 251 end dates span about the last year
+
+
+def _d(x: Any) -> str:
+    return str(x.date()) if hasattr(x, "date") else str(x)
 
 
 def _p(text: str) -> str:
@@ -109,21 +113,23 @@ def _psy_rows(ctx: ReportContext, data, seed: int) -> tuple[list[dict[str, Any]]
     return rows, first
 
 
-def _lppls(data, seed: int) -> tuple[str | None, Any, str | None]:
-    """LPPLS confidence on the first available series of LPPLS_SERIES (daily, recent)."""
-    try:
-        from kreislauf.bubble.lppls_confidence import confidence
-    except ImportError as err:
-        return None, None, f"LPPLS is not available in this build ({err})"
+def _lppls(data, seed: int) -> tuple[list[tuple[str, Any]], str | None]:
+    """LPPLS confidence on each series of LPPLS_SERIES present (the last LPPLS_DAYS closes)."""
+    from kreislauf.bubble.lppls_confidence import confidence
+
     prices = data.prices()
+    out, why = [], None
     for sym in LPPLS_SERIES:
-        if sym in set(prices["symbol"]):
-            s = data.series(sym).tail(LPPLS_DAYS)
-            try:
-                return sym, confidence(s, seed=seed, **LPPLS_OPTIONS), None
-            except Exception as err:
-                return sym, None, f"LPPLS failed on {sym}: {err}"
-    return None, None, "no daily price series for LPPLS"
+        if sym not in set(prices["symbol"]):
+            continue
+        s = data.series(sym).tail(LPPLS_DAYS)
+        try:
+            out.append((sym, confidence(s, seed=seed, **LPPLS_OPTIONS)))
+        except Exception as err:  # reported in the notes, never replaced by a made-up series
+            why = f"LPPLS failed on {sym}: {err}"
+    if not out and why is None:
+        why = f"none of {', '.join(LPPLS_SERIES)} is in the data"
+    return out, why
 
 
 def build(ctx: ReportContext) -> Section:
@@ -395,38 +401,65 @@ def build(ctx: ReportContext) -> Section:
             )
         ] = f"{len(ongoing)} / {len(rows)}"
     # -- LPPLS -------------------------------------------------------------------------------
-    sym, conf, why = _lppls(data, ctx.seed)
-    if conf is not None:
-        cs = conf.summary()
-        shown = {
-            k: v
-            for k, v in cs.items()
-            if isinstance(v, int | float | str) and not isinstance(v, bool)
-        }
+    fits, why = _lppls(data, ctx.seed)
+    if fits:
+        from kreislauf.bubble.scan import lppls_headline
+
+        lp_rows = []
+        for sym, conf in fits:
+            h = lppls_headline(conf)
+            lp_rows.append(
+                {
+                    t("series", "Reihe"): sym,
+                    t("end dates", "Enddaten"): h["n_end_dates"],
+                    t("last end date", "letztes Enddatum"): h["latest_date"],
+                    t("bubble confidence now", "Blasen-Konfidenz jetzt"): round(
+                        h["latest_pos_conf"], 3
+                    ),
+                    t("highest bubble confidence", "höchste Blasen-Konfidenz"): round(
+                        h["max_pos_conf"], 3
+                    ),
+                    t("date of the highest", "Datum des Höchstwerts"): h["max_pos_conf_date"]
+                    if h["max_pos_conf"] > 0
+                    else "—",
+                    t("highest crash-side confidence", "höchste Konfidenz (fallend)"): round(
+                        h["max_neg_conf"], 3
+                    ),
+                    t("date of the highest (crash side)", "Datum des Höchstwerts (fallend)"): h[
+                        "max_neg_conf_date"
+                    ]
+                    if h["max_neg_conf"] > 0
+                    else "—",
+                }
+            )
+        head = fits[0][1].summary()
+        peak = max(fits, key=lambda f: f[1].summary()["max_pos_conf"])
+        pk = peak[1].summary()
         html.append(
             _p(
                 t(
-                    f"LPPLS confidence on {sym} (the last {LPPLS_DAYS} daily closes): the share of "
-                    "nested windows whose log-periodic power-law fit passes the qualification "
-                    "filters, for each end date. A high bubble confidence says the recent rise has "
-                    "the accelerating, oscillating shape the model associates with bubbles.",
-                    f"LPPLS-Konfidenz für {sym} (die letzten {LPPLS_DAYS} Tagesschlusskurse): der "
-                    "Anteil der verschachtelten Fenster, deren Log-periodische Potenzgesetz-Anpassung "
-                    "die Filter besteht, je Enddatum. Eine hohe Blasen-Konfidenz heißt, der jüngste "
-                    "Anstieg hat die beschleunigte, schwingende Form, die das Modell mit Blasen "
-                    "verbindet.",
+                    f"LPPLS confidence on {', '.join(s for s, _ in fits)} (the last {LPPLS_DAYS} "
+                    "daily closes): for each end date, the share of nested windows whose "
+                    "log-periodic power-law fit passes the qualification filters. A high bubble "
+                    "confidence says the recent rise has the accelerating, oscillating shape the "
+                    f"model associates with bubbles. On the last end date ({_d(head['latest_date'])}) "
+                    f"it is {head['latest_pos_conf']:.2f} for {fits[0][0]}; the highest in the span "
+                    f"was {pk['max_pos_conf']:.2f} for {peak[0]} on {_d(pk['max_pos_conf_date'])}.",
+                    f"LPPLS-Konfidenz für {', '.join(s for s, _ in fits)} (die letzten {LPPLS_DAYS} "
+                    "Tagesschlusskurse): je Enddatum der Anteil der verschachtelten Fenster, deren "
+                    "log-periodische Potenzgesetz-Anpassung die Filter besteht. Eine hohe "
+                    "Blasen-Konfidenz heißt, der jüngste Anstieg hat die beschleunigte, schwingende "
+                    "Form, die das Modell mit Blasen verbindet. Am letzten Enddatum "
+                    f"({_d(head['latest_date'])}) beträgt sie {head['latest_pos_conf']:.2f} für "
+                    f"{fits[0][0]}; der höchste Wert im Zeitraum war {pk['max_pos_conf']:.2f} für "
+                    f"{peak[0]} am {_d(pk['max_pos_conf_date'])}.",
                 )
             )
         )
-        tables.append(
-            (
-                t("LPPLS confidence: headline figures", "LPPLS-Konfidenz: Kennzahlen"),
-                pd.DataFrame([shown]),
-            )
-        )
-        figures.append(conf.plot())
-    else:
-        notes.append(t(f"LPPLS not shown: {why}.", f"LPPLS nicht gezeigt: {why}."))
+        tables.append((t("LPPLS confidence", "LPPLS-Konfidenz"), pd.DataFrame(lp_rows)))
+        figures.append(fits[0][1].plot())
+    if why:
+        notes.append(t(f"LPPLS: {why}.", f"LPPLS: {why}."))
     notes += [
         t(
             f"PSY: minimum window by PSY's rule r0 = 0.01 + 1.8/sqrt(T), no ADF lags, Monte Carlo "
@@ -439,12 +472,13 @@ def build(ctx: ReportContext) -> Section:
             "Test), 95 %-Niveau, Phasen von mindestens log(T) Beobachtungen.",
         ),
         t(
-            "LPPLS (report settings): "
+            f"LPPLS (report settings, last {LPPLS_DAYS} daily closes, seed {ctx.seed}): "
             + ", ".join(f"{k} {v}" for k, v in LPPLS_OPTIONS.items())
-            + "; kreislauf bubble lppls for finer grids.",
-            "LPPLS (Einstellungen im Bericht): "
+            + "; kreislauf bubble lppls --confidence for other settings and series.",
+            f"LPPLS (Einstellungen im Bericht, letzte {LPPLS_DAYS} Tagesschlusskurse, Seed "
+            f"{ctx.seed}): "
             + ", ".join(f"{k} {v}" for k, v in LPPLS_OPTIONS.items())
-            + "; kreislauf bubble lppls für feinere Raster.",
+            + "; kreislauf bubble lppls --confidence für andere Einstellungen und Reihen.",
         ),
         t(
             "Stock P/E: a quarter counts as reported 35 days after it ends (assumption; the data hold "
