@@ -1,14 +1,17 @@
-"""Benchmark: a PSY scan over many series, serial in one process against Dask workers.
+"""Benchmark: a PSY or LPPLS scan over many series, serial in one process against Dask workers.
 
-Run: ``python benchmarks/bench_bubble_scan.py [--reps 499] [--workers 2] [--data PATH]``
+Run: ``python benchmarks/bench_bubble_scan.py [--test psy|lppls] [--reps 499] [--workers 2]``
 
-Series: every price series of ``../shared/data`` thinned to month ends (the eleven AI stocks,
-^GSPC, ^IXIC, ^NDX, ^SOX, BTC-USD), PSY with ``reps`` Monte Carlo replications, log prices.
+Series: every price series of ``../shared/data`` (the eleven AI stocks, ^GSPC, ^IXIC, ^NDX,
+^SOX, BTC-USD). PSY: month ends, ``reps`` Monte Carlo replications, log prices. LPPLS: the
+confidence indicator on the last 620 daily closes (windows 30..120, step 5, end dates every 2
+days, 25 searches), the ``kreislauf bubble scan`` defaults.
 
-Reference: the same ``psy_task`` called in a plain loop in this process (numba on its default
-threads). kreislauf: ``kreislauf.bubble.scan.scan`` on a ``LocalCluster`` of ``--workers``
-single-threaded processes; its wall time includes starting and stopping the cluster
-(reported separately). Both runs must give identical GSADF statistics.
+Reference: the same task function called in a plain loop in this process (numba on its
+default threads; PSY's kernels are multi-threaded, LPPLS's are not). kreislauf:
+``kreislauf.bubble.scan.scan`` on a ``LocalCluster`` of ``--workers`` single-threaded
+processes; its wall time includes starting and stopping the cluster (reported separately).
+Both runs must give identical headline figures (GSADF, or the largest LPPLS confidence).
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ from pathlib import Path
 import numba
 
 from kreislauf.bubble.inputs import PRICE_FAMILIES, load_market_data
-from kreislauf.bubble.scan import prepare_series, psy_task, scan
+from kreislauf.bubble.scan import lppls_task, psy_task, scan
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--test", choices=("psy", "lppls"), default="psy")
     ap.add_argument("--reps", type=int, default=499)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument(
@@ -34,14 +38,21 @@ def main() -> None:
     a = ap.parse_args()
     data = load_market_data(a.data, families=PRICE_FAMILIES)
     syms = list(dict.fromkeys(data.prices()["symbol"]))
-    series = {s: prepare_series(data.series(s), freq="M") for s in syms}
-    opts = {"reps": a.reps, "log": True, "seed": 0}
-    print(f"Python {platform.python_version()}, {len(series)} series, PSY reps {a.reps}")
+    series = {s: data.series(s) for s in syms}
+    if a.test == "psy":
+        task, key = psy_task, "gsadf"
+        opts = {"reps": a.reps, "log": True, "seed": 0, "freq": "M"}
+    else:
+        task, key = lppls_task, "max_pos_conf"
+        opts = {"last": 620, "window_size": 120, "smallest_window_size": 30,
+                "outer_increment": 2, "inner_increment": 5, "max_searches": 25,
+                "seed": 0}  # fmt: skip
+    print(f"Python {platform.python_version()}, {len(series)} series, test {a.test}, {opts}")
     print(f"numba threads in this process: {numba.get_num_threads()}")
-    psy_task("warm-up", next(iter(series.values())), opts)  # JIT / cache load outside the timing
+    task("warm-up", next(iter(series.values())), opts)  # JIT / cache load outside the timing
 
     t0 = time.perf_counter()
-    serial = {n: psy_task(n, s, opts) for n, s in series.items()}
+    serial = {n: task(n, s, opts) for n, s in series.items()}
     t_serial = time.perf_counter() - t0
 
     from dask.distributed import LocalCluster
@@ -52,13 +63,13 @@ def main() -> None:
     t_cluster = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    res = scan(series, ("psy",), options={"psy": opts}, workers=a.workers)
+    res = scan(series, (a.test,), options={a.test: opts}, workers=a.workers)
     t_scan = time.perf_counter() - t0
     f = res.to_frame().set_index("series")
     for n, row in serial.items():
         assert row["status"] == f.loc[n, "status"]
         if row["status"] == "ok":
-            assert abs(row["gsadf"] - f.loc[n, "gsadf"]) < 1e-9, n
+            assert abs(row[key] - f.loc[n, key]) < 1e-9, n
     print()
     print("| run | wall (s) | ratio to serial |")
     print("|---|---|---|")
