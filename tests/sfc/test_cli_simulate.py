@@ -111,3 +111,15 @@ def test_monte_carlo_on_a_local_cluster_equals_local() -> None:
     dask = runner.invoke(app, [*args, "--workers", "1", "--chunk", "5"])
     assert local.exit_code == dask.exit_code == 0, dask.output
     assert json.loads(local.stdout) == json.loads(dask.stdout)
+
+
+def test_monte_carlo_of_a_textbook_model(tmp_path: Path) -> None:
+    u = tmp_path / "u.yaml"
+    u.write_text('parameters:\n  alpha1: {dist: uniform, low: 0.55, high: 0.65, source: "t"}\n')
+    out = tmp_path / "fan.csv"
+    args = ["simulate", "sim", "--draws", "40", "--uncertainty", str(u), "--periods", "20"]
+    res = runner.invoke(app, [*args, "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    q = pd.read_csv(out)
+    y = q[(q["variable"] == "Y") & (q["period"] == 20)].iloc[0]
+    assert y["q05"] <= y["q50"] <= y["q95"] and y["q05"] < y["q95"]
