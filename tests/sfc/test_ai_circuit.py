@@ -113,7 +113,7 @@ def test_lower_ai_growth_lowers_valuations_and_brings_default_forward(model, bas
 
 
 @settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     a=st.floats(-0.06, 0.0),
@@ -134,7 +134,7 @@ def test_monotone_in_the_growth_shock(model, a, b) -> None:
 
 
 @settings(
-    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     g0=st.floats(0.0, 0.3),
