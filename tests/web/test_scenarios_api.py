@@ -57,7 +57,7 @@ def test_models_list_values_with_sources_ranges_and_scenario_files(client: TestC
 def test_sim_baseline_reaches_the_published_steady_state(client: TestClient) -> None:
     # Godley & Lavoie (2007), Monetary Economics, ch. 3: with G = 20 and theta = 0.2 model SIM
     # converges to Y* = G / theta = 100 (their Table 3.4 / Figure 3.1).
-    res = client.post("/api/scenarios/sim/run", json={"periods": 150}).json()
+    res = client.post("/api/scenarios/sim/run", json={"periods": 120}).json()
     assert res["baseline"]["paths"]["Y"][-1] == pytest.approx(100.0, abs=1e-3)
 
 
@@ -101,7 +101,7 @@ def test_changed_ai_circuit_entries_are_recalibrated(client: TestClient) -> None
         "/api/scenarios/ai_circuit/run", json={"params": {"VL_OTHER0": 800.0}, "variables": ["VL"]}
     ).json()
     params, initial = calibrated_overrides(
-        list(load_calibration(periods=200).entries), {"VL_OTHER0": np.asarray(800.0)}
+        list(load_calibration(periods=120).entries), {"VL_OTHER0": np.asarray(800.0)}
     )
     assert float(params["VL0"]) == pytest.approx(760.0 + 800.0)  # atlas R002 + the change
     direct = simulate(load_model("ai_circuit"), 40, params=params, initial=initial)
@@ -115,7 +115,7 @@ def test_changed_ai_circuit_entries_are_recalibrated(client: TestClient) -> None
         ("sim", {"params": {"alpha1": 1.5}}, "alpha1"),
         ("sim", {"params": {"alpha1": "0.5"}}, "alpha1"),
         ("sim", {"periods": 0}, "periods"),
-        ("sim", {"periods": 201}, "periods"),
+        ("sim", {"periods": 121}, "periods"),
         ("sim", {"scenario": "energy_ceiling"}, "scenario"),
         ("sim", {"variables": ["nope"]}, "variables"),
         ("ai_circuit", {"scenario": "nope"}, "scenario"),
@@ -147,7 +147,7 @@ def test_monte_carlo_with_declared_distributions_equals_the_engine(client: TestC
         300,
         3,
         12,
-        prepare=Recalibrate(list(load_calibration(periods=200).entries)),
+        prepare=Recalibrate(list(load_calibration(periods=120).entries)),
     )
     assert out["excluded"] == 0 and out["drawn"] == sorted(d.name for d in read_distributions())
     for v in ("VL", "VV"):
@@ -168,7 +168,7 @@ def test_uniform_monte_carlo_bands_are_ordered_and_bracket_the_median(client: Te
 
 
 def test_monte_carlo_reports_progress_and_cancels(client: TestClient) -> None:
-    body = {"draws": 10_000, "periods": 200}
+    body = {"draws": 10_000, "periods": 120}
     job = client.post("/api/scenarios/ai_circuit/montecarlo", json=body).json()
     deadline = time.time() + 30
     while client.get(f"/api/jobs/{job['id']}").json()["progress"] == 0 and time.time() < deadline:

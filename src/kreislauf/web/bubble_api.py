@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
+from annotated_types import Ge, Le
 from fastapi import FastAPI, HTTPException
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from kreislauf.errors import InputError
 from kreislauf.results import to_jsonable
-from kreislauf.web.app import WholeInt
+from kreislauf.web.app import WholeInt, _whole_number
 
 if TYPE_CHECKING:
     from kreislauf.web.app import Context
@@ -191,11 +192,11 @@ def _request_models(ids: list[str]) -> tuple[type[BaseModel], type[BaseModel]]:
         """A PSY (GSADF/BSADF) date-stamping run."""
 
         log: bool = Field(False, description="Test the log of the series.")
-        min_window: WholeInt | None = Field(
-            None,
-            ge=MIN_WINDOW[0],
-            le=MIN_WINDOW[1],
-            description="Smallest window in observations (default: T(0.01 + 1.8/sqrt(T))).",
+        min_window: (
+            Annotated[int, Ge(MIN_WINDOW[0]), Le(MIN_WINDOW[1]), BeforeValidator(_whole_number)]
+            | None
+        ) = Field(
+            None, description="Smallest window in observations (default: T(0.01 + 1.8/sqrt(T)))."
         )
         lags: WholeInt = Field(
             0, ge=0, le=MAX_LAGS, description="ADF lag order (or the largest one tried)."

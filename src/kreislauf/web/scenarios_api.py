@@ -33,7 +33,7 @@ KEY_VARIABLES: dict[str, tuple[str, ...]] = {
     "pc": ("Y", "YD", "V", "Bh", "Hh"),
     "ai_circuit": ("VL", "DEFL", "LOSS", "PD", "VH", "VV"),
 }
-PERIODS_MAX = 200
+PERIODS_MAX = 120  # 30 years of quarters; keeps one run well under a second
 DRAWS = (10, 10_000)
 CHUNK = 250  # Monte Carlo draws per batched simulate call (progress and cancel between chunks)
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -324,10 +324,16 @@ def _simulate(
     fixed = dict(values)
     if fixed and scen is not None:  # the scenario's own calibration values are recalibrated too
         fixed = {**{k: v for k, v in scen.params.items() if k in entry.raw_names}, **fixed}
-    params, initial = entry.overrides(fixed)
-    return simulate(
-        entry.model, periods, params=params or None, scenario=scen, initial=initial, strict=strict
-    )
+    with np.errstate(all="ignore"):  # extreme values: reported as not runnable or excluded
+        params, initial = entry.overrides(fixed)
+        return simulate(
+            entry.model,
+            periods,
+            params=params or None,
+            scenario=scen,
+            initial=initial,
+            strict=strict,
+        )
 
 
 def _wealth(entry: ModelEntry, res: Any) -> dict[str, Any]:
@@ -336,9 +342,8 @@ def _wealth(entry: ModelEntry, res: Any) -> dict[str, Any]:
     if entry.calibration is not None:
         from kreislauf.sfc.burst import holder_values
 
-        cube = res.cube
-        names = [str(v) for v in cube["variable"].values]
-        vals = holder_values(names, cube.values, res.params)
+        cube = np.transpose(res.frame.V[1:], (2, 0, 1))  # (scenario, period, variable)
+        vals = holder_values(list(res.variables), cube, res.params)
         return {k: to_jsonable(v[0]) for k, v in vals.items()}
     out: dict[str, list[Any]] = {s: [] for s in entry.model.sectors}
     for t in range(1, res.periods + 1):
@@ -356,10 +361,13 @@ def _run(
 
     try:
         res = _simulate(entry, periods, values, scen)
-    except AccountingError as err:
+    except (AccountingError, InputError) as err:
+        # the body was valid; the model cannot run at these values (e.g. a zero life makes a
+        # derived value infinite): say so beside the baseline rather than reject the request
+        why = "the books do not balance" if isinstance(err, AccountingError) else "not runnable"
         return {
             "ok": False,
-            "error": f"the books do not balance: {err}",
+            "error": f"{why}: {err}",
             "paths": {},
             "wealth": {},
             "summary": None,
