@@ -47,9 +47,9 @@ MAX_GAP_RATIO = 10.0  # assumption: a gap > 10x the median spacing is missing da
 
 # Search grid of one fit (tc strata, m strata, w strata) and local-search settings.
 FIT_GRID = (24, 8, 14)
-CONF_GRID = (12, 8, 6, 10)  # tc strata over the largest / smallest window, m, w
+CONF_GRID = (10, 6, 6, 10)  # tc strata over the largest / smallest window, m, w
 MAX_ITER = 50
-TOL = 1e-12
+TOL = 1e-8  # relative gain at which an exploratory local search stops
 
 
 @dataclass(frozen=True)
@@ -350,7 +350,9 @@ def fit(
     dt = -tw[0]
     lo, hi = bounds.tc_range(dt)
     nt, nm, nw = FIT_GRID
-    tc_grid = np.sort(np.concatenate([K.stratified(lo, hi, rng.random(nt)), K.NEAR * hi]))
+    spacing = dt / (len(tw) - 1)
+    near = np.minimum(K.NEAR * spacing, hi)
+    tc_grid = np.sort(np.concatenate([K.stratified(lo, hi, rng.random(nt)), near]))
     m_grid = K.stratified(bounds.m[0], bounds.m[1], rng.random(nm))
     w_grid = K.stratified(bounds.w[0], bounds.w[1], rng.random(nw))
     out = np.empty((1, K.N_OUT))
@@ -359,7 +361,7 @@ def fit(
         tw, yw, np.zeros(1, dtype=np.int64), tc_grid, m_grid, w_grid,
         np.array([lo]), np.array([hi]), bounds.m[0], bounds.m[1], bounds.w[0], bounds.w[1],
         int(starts), int(starts), MAX_ITER, TOL, np.full((1, 3), np.nan),
-        np.array([K.NEAR[-1] * hi * 1.000001]), out, n_local,
+        np.array([near[-1] * 1.000001]), out, n_local,
     )  # fmt: skip
     tc, m, w, a, b, c1, c2, sse = out[0]
     if not np.isfinite(sse):

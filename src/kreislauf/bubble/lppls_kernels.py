@@ -34,8 +34,11 @@ EPS = 1e-9  # floor of |tc - t| in years (about 0.03 s); numerical guard only
 N_OUT = 8  # tc, m, w, A, B, C1, C2, sse
 # Reassociation and contraction only: no 'nnan'/'ninf' (the search relies on inf/NaN tests).
 FASTMATH = {"nsz", "arcp", "contract", "reassoc"}
-# tc candidates just after t2, as fractions of the smallest window's upper tc bound
-NEAR = np.geomspace(0.001, 0.3, 16)
+# tc candidates just after t2, as multiples of the mean sampling interval of the window:
+# fits whose singularity sits within about one observation interval after t2 form basins
+# of their own (the last point's phase w ln(tc - t2) turns fast there)
+NEAR = np.geomspace(0.02, 2.0, 7)
+POLISH_TOL = 1e-13  # relative gain at which the best start's final polish stops
 SIDE_GAP = 1e-7  # years (3 s): a local search keeps tc this far from t2 on its side
 
 
@@ -328,6 +331,8 @@ def lm_refine(
     max_iter: int,
     out: np.ndarray,
     tol: float = 1e-10,
+    max_tries: int = 8,
+    allow_reset: bool = True,
 ) -> float:
     """Bounded variable-projection Levenberg-Marquardt from ``x0 = (tc, m, w)``.
 
@@ -336,6 +341,8 @@ def lm_refine(
     are projected onto ``[lo, hi]``, and a parameter on its bound whose gradient points
     outwards is held (active set), so no iterate leaves the bounds. ``out`` receives
     ``(tc, m, w, A, B, C1, C2)``; returns the SSE (``inf`` if no finite fit was found).
+    The search stops when an accepted step gains less than ``tol`` (relative) or after
+    ``max_tries`` rejected trials (with one damping reset when ``allow_reset``).
     """
     n = t.shape[0]
     work = np.empty((5, n))
@@ -372,11 +379,12 @@ def lm_refine(
         out[:] = np.nan
         return np.inf
     lam = 1e-3
+    reset = False
     for _ in range(max_iter):
         accepted = False
         new_sse = sse
         sc = p[0] if logtc else 1.0  # d tc / d u
-        for _try in range(10):
+        for _try in range(max_tries):
             for u in range(3):
                 su = sc if u == 0 else 1.0
                 for v in range(3):
@@ -393,9 +401,16 @@ def lm_refine(
                         a[v, k] = 0.0
                     a[k, k] = 1.0
                     d[k] = 0.0
+            g0 = d[0]
+            g1 = d[1]
+            g2 = d[2]
             if not _solve_inplace(a, d, 3):
                 lam *= 10.0
                 continue
+            # predicted decrease 2 d'g (g = J'r in the search coordinates) below the
+            # tolerance on the first try: converged, no trial spent on it
+            if _try == 0 and 2.0 * (d[0] * g0 + d[1] * g1 + d[2] * g2) <= tol * sse:
+                break
             moved = False
             for k in range(3):
                 qt[k] = min(max(q[k] + d[k], qlo[k]), qhi[k])
@@ -410,9 +425,13 @@ def lm_refine(
             if new_sse < sse:
                 accepted = True
                 break
-            lam *= 4.0
+            lam *= 6.0
         if not accepted:
-            break
+            if reset or not allow_reset:
+                break
+            reset = True  # once per search: a damping grown on a rough stretch may hide a step
+            lam = 1e-3
+            continue
         gain = sse - new_sse
         p[:] = trial
         q[:] = qt
@@ -681,7 +700,7 @@ def search_windows(
     Local searches start from the best grid cells in order, skipping a cell adjacent (in
     every grid coordinate) to one already used; at most ``max_searches`` of them, stopping
     early after ``patience`` consecutive searches that do not lower the best SSE by more
-    than one part in 1e9 (the near-``t2`` start, see :data:`NEAR`, goes first and does not
+    than one part in 1e9 (the two near-``t2`` starts, see :data:`NEAR`, go first and do not
     count towards ``patience``; ``near_hi[j]`` bounds that region). ``warm[j]`` (``tc, m,
     w``; NaN for none) is an extra first start, e.g. the previous end date's optimum.
     ``n_local[j]`` is the number of local searches run.
@@ -696,8 +715,8 @@ def search_windows(
     lo = np.empty(3)
     hi = np.empty(3)
     cand = np.empty(7)
-    used = np.empty((nt + 1, 3), dtype=np.int64)
-    order = np.empty(nt + 1, dtype=np.int64)
+    used = np.empty((nt + 2, 3), dtype=np.int64)
+    order = np.empty(nt + 2, dtype=np.int64)
     n = t.shape[0]
     for j in range(nj):
         tw = t[starts[j] : n]
@@ -711,21 +730,31 @@ def search_windows(
         best = np.inf
         out[j, :] = np.nan
         out[j, 7] = np.inf
-        # start order: the best tc value just after t2 first (a basin the others cannot
-        # reach, see NEAR), then every tc value by its best grid cost
-        near_best = -1
+        # start order: the best tc value just after t2 in each of two bands (within 15 % of
+        # the near region, and the rest of it; basins the others cannot reach, see NEAR),
+        # then every tc value by its best grid cost
+        near_a = -1
+        near_b = -1
         for it in range(nt):
             tcv = tc_grid[it]
-            if 0.0 < tcv <= near_hi[j] and np.isfinite(best_sse[j, it]):
-                if near_best < 0 or best_sse[j, it] < best_sse[j, near_best]:
-                    near_best = it
+            if not (0.0 < tcv <= near_hi[j] and np.isfinite(best_sse[j, it])):
+                continue
+            if tcv <= 0.15 * near_hi[j]:
+                if near_a < 0 or best_sse[j, it] < best_sse[j, near_a]:
+                    near_a = it
+            elif near_b < 0 or best_sse[j, it] < best_sse[j, near_b]:
+                near_b = it
         rank = np.argsort(best_sse[j])
         n_order = 0
-        if near_best >= 0:
-            order[0] = near_best
-            n_order = 1
+        if near_a >= 0:
+            order[n_order] = near_a
+            n_order += 1
+        if near_b >= 0:
+            order[n_order] = near_b
+            n_order += 1
+        n_near = n_order
         for k in range(nt):
-            if rank[k] != near_best:
+            if rank[k] != near_a and rank[k] != near_b:
                 order[n_order] = rank[k]
                 n_order += 1
         n_used = 0
@@ -741,7 +770,7 @@ def search_windows(
                 out[j, :7] = cand
                 out[j, 7] = sse
         for k in range(n_order):
-            if runs >= max_searches or (stale >= patience and k > 0):
+            if runs >= max_searches or (stale >= patience and k >= n_near):
                 break
             it = order[k]
             if best_mw[j, it] < 0 or not np.isfinite(best_sse[j, it]):
@@ -776,6 +805,13 @@ def search_windows(
                 stale = 0
             else:
                 stale += 1
+        if np.isfinite(best):  # polish the winner to the tight tolerance
+            x0[:] = out[j, :3]
+            _side(x0[0], tc_lo[j], tc_hi[j], lo, hi)
+            sse = lm_refine(tw, yw, x0, lo, hi, max_iter, cand, POLISH_TOL, 4, False)
+            if sse < best:
+                out[j, :7] = cand
+                out[j, 7] = sse
         n_local[j] = runs
 
 
@@ -795,14 +831,15 @@ def tc_grid_nested(
     after_max: float,
     before_min: float,
     after_min: float,
+    spacing: float,
     u_big: np.ndarray,
     u_small: np.ndarray,
 ) -> np.ndarray:
     """Union of a stratified ``tc`` grid over the largest and one over the smallest window.
 
     The ``tc`` range of the largest window is ``[-before_max, after_max]`` (years from
-    ``t2``), that of the smallest ``[-before_min, after_min]``; ``NEAR * after_min`` adds
-    candidates just after ``t2``.
+    ``t2``), that of the smallest ``[-before_min, after_min]``; ``NEAR * spacing`` (capped
+    at ``after_min``) adds candidates just after ``t2``.
     """
     big = stratified(-before_max, after_max, u_big)
     small = stratified(-before_min, after_min, u_small)
@@ -811,10 +848,8 @@ def tc_grid_nested(
     out = np.empty(nb + ns + NEAR.shape[0])
     out[:nb] = big
     out[nb : nb + ns] = small
-    # fits with tc just after the last observation are a separate basin that the local
-    # search cannot reach across the kink of |tc - t| at t2: seed it explicitly
     for k in range(NEAR.shape[0]):
-        out[nb + ns + k] = NEAR[k] * after_min
+        out[nb + ns + k] = min(NEAR[k] * spacing, after_min)
     return np.sort(out)
 
 
@@ -874,10 +909,12 @@ def confidence_fits(
             dt = -tw[offsets[j]]
             tc_lo[j] = -min(before * dt, before_cap)
             tc_hi[j] = min(after * dt, after_cap)
-        near_hi[:] = NEAR[-1] * tc_hi[nj - 1] * 1.000001
+        spacing = -tw[0] / (window_size - 1)
+        near_hi[:] = min(NEAR[-1] * spacing, tc_hi[nj - 1]) * 1.000001
         tcg = tc_grid_nested(
-            -tc_lo[0], tc_hi[0], -tc_lo[nj - 1], tc_hi[nj - 1], u_tc_big[e], u_tc_small[e]
-        )
+            -tc_lo[0], tc_hi[0], -tc_lo[nj - 1], tc_hi[nj - 1], spacing, u_tc_big[e],
+            u_tc_small[e],
+        )  # fmt: skip
         mg = stratified(m_lo, m_hi, u_m[e])
         wg = stratified(w_lo, w_hi, u_w[e])
         search_windows(
