@@ -13,6 +13,14 @@ runner = CliRunner()
 
 
 def test_scan_psy_json(shared_data, tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    from kreislauf.bubble.lppls_confidence import confidence
+
+    # compile LPPLS's numba kernels into the on-disk cache here, once, not in both workers
+    warm = pd.Series(np.exp(np.linspace(0, 1, 80)), index=pd.bdate_range("2020-01-01", periods=80))
+    confidence(warm, window_size=60, smallest_window_size=30, outer_increment=20, max_searches=1)
     out = tmp_path / "scan.csv"
     res = runner.invoke(
         app,
