@@ -112,6 +112,11 @@ class ConcentrationResult(Result):
         fig = go.Figure()
         s = self.frame[self.frame["basis"] == "concentration snapshot"]
         c = self.frame[self.frame["basis"] == "constituents financials"]
+        # break the lines where snapshots are missing for more than 45 days (2025-02 .. 2026-05)
+        gaps = s["date"].diff() > pd.Timedelta(days=45)
+        if gaps.any():
+            holes = s.loc[gaps, ["date"]].assign(date=lambda x: x["date"] - pd.Timedelta(days=1))
+            s = pd.concat([s, holes]).sort_values("date")
         fig.add_scatter(x=s["date"], y=s["mag7_share"], name="Magnificent 7 (Alphabet once)")
         fig.add_scatter(
             x=s["date"], y=s["top7_share"], name="largest 7 of the listed", line={"dash": "dot"}

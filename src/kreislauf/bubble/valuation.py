@@ -157,10 +157,13 @@ class IndexValuation(Result):
         fig.add_scatter(
             x=f["date"], y=f["trailing_pe"], name="trailing P/E", mode="lines", opacity=0.6
         )
+        top = f["cape"].max()
         fig.update_layout(
             title="S&P 500: CAPE and trailing P/E (Shiller's data)",
             yaxis_title="ratio",
             template="plotly_white",
+            # the trailing P/E spikes above 100 when earnings collapse (2009); keep CAPE legible
+            yaxis_range=[0, 1.15 * top] if np.isfinite(top) else None,
         )
         return fig
 
