@@ -121,3 +121,27 @@ def test_required_revenue_bad_input(no_env, args, field):
     res = runner.invoke(app, ["required-revenue", *args])
     assert res.exit_code == 2, res.output
     assert field in res.output
+
+
+def test_metrics_from_the_store(shared_data, no_env):
+    """Files cached by 'kreislauf data load' give the same figures as the directory itself."""
+    from kreislauf.cli.main import app as main_app
+
+    store = no_env / "s.duckdb"
+    res = runner.invoke(
+        main_app, ["data", "load", "--data-dir", str(shared_data), "--store", str(store)]
+    )
+    assert res.exit_code == 0, res.output
+    a = runner.invoke(app, ["metrics", "--store", str(store), "--json"])
+    b = runner.invoke(app, ["metrics", "--data-dir", str(shared_data), "--json"])
+    assert a.exit_code == 0 and b.exit_code == 0, a.output
+    sa, sb = json.loads(a.stdout)["summary"], json.loads(b.stdout)["summary"]
+    assert sa["origin"].startswith("store")
+    assert sa["index"]["cape_latest"] == pytest.approx(sb["index"]["cape_latest"])
+    assert sa["concentration"]["snapshots"]["mag7_share"] == pytest.approx(
+        sb["concentration"]["snapshots"]["mag7_share"]
+    )
+    assert sa["capex"]["calendar_years"] == sb["capex"]["calendar_years"]
+    assert sa["stocks"]["latest"]["NVDA"]["trailing_pe"] == pytest.approx(
+        sb["stocks"]["latest"]["NVDA"]["trailing_pe"]
+    )
