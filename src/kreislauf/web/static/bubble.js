@@ -6,8 +6,9 @@ const esc = s => String(s ?? '—').replace(/[&<>"']/g, c => ({'&': '&amp;', '<'
 const num = id => { const v = $(id).value; return v === '' ? null : Number(v); };
 let catalogue = null, job = null;
 
-function showTest() {
+function showTest(ev) {
   const t = $('test').value;
+  if (ev) $('frequency').value = t === 'lppls' ? 'native' : 'monthly';  // LPPLS fits daily data
   $('psy-opts').hidden = t !== 'psy';
   $('lppls-opts').hidden = t !== 'lppls';
 }
