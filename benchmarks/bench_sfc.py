@@ -11,7 +11,7 @@ Run: ``python benchmarks/bench_sfc.py [--draws 10000] [--single 200] [--sweep-dr
    threaded processes), cluster started and warmed up before timing (the model is loaded and
    cached on each worker); ``--sweep-draws`` draws in chunks of ``--chunk``. The result is
    checked equal to the local batched run. Tasks send back the variables needed for defaults
-   and wealth lost (``kreislauf.sfc.burst.OUTCOME_VARS``), not all 81.
+   and wealth lost (``kreislauf.sfc.burst.OUTCOME_VARS``), not all of them.
 
 Batched and sweep timings are the best of ``--repeats`` runs (the machine may be shared);
 the 1-minute load average is printed with each block.
