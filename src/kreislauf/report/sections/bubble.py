@@ -371,6 +371,23 @@ def build(ctx: ReportContext) -> Section:
             }
         )
         ongoing = [r["series"] for r in rows if r.get("ongoing")]
+        unconfirmed = [r["series"] for r in rows if r.get("ongoing") and not r.get("rejects")]
+        caveat_en = (
+            f" For {', '.join(unconfirmed)} the whole-sample GSADF test does not reject at 95 %: "
+            "the date-stamping compares each date's BSADF with that date's own critical value, "
+            "which is lower than the critical value of the supremum over all dates, so an "
+            "episode can be stamped that the whole-sample test does not confirm."
+            if unconfirmed
+            else ""
+        )
+        caveat_de = (
+            f" Für {', '.join(unconfirmed)} verwirft der GSADF-Test über die ganze Reihe nicht auf "
+            "dem 95 %-Niveau: die Datierung vergleicht den BSADF jedes Datums mit dessen eigenem "
+            "kritischen Wert, der niedriger ist als der des Maximums über alle Daten; so kann "
+            "eine Phase datiert werden, die der Gesamttest nicht bestätigt."
+            if unconfirmed
+            else ""
+        )
         html.append(
             _p(
                 t(
@@ -378,16 +395,19 @@ def build(ctx: ReportContext) -> Section:
                     "asks whether a series grew explosively at some time, and date-stamps when. It "
                     "runs on the S&P 500's price-dividend ratio (the series of the original paper) "
                     "and on the monthly log closes of the indices and AI stocks. Series in an "
-                    f"explosive episode at their last observation: {', '.join(ongoing) or 'none'}. "
-                    "An episode means the price grew faster than a random walk allows, not that a "
-                    "crash must follow.",
+                    f"explosive episode at their last observation: {', '.join(ongoing) or 'none'}."
+                    + caveat_en
+                    + " An episode means the price grew faster than a random walk allows, not "
+                    "that a crash must follow.",
                     "Explosivität (PSY). Der verallgemeinerte Sup-ADF-Test von Phillips, Shi & Yu "
                     "(2015) prüft, ob eine Reihe zeitweise explosiv wuchs, und datiert die Phasen. Er "
                     "läuft auf dem Kurs-Dividenden-Verhältnis des S&P 500 (der Reihe der "
                     "Originalarbeit) und auf den monatlichen Log-Schlusskursen der Indizes und "
                     "KI-Aktien. Reihen, die an ihrem letzten Datum in einer explosiven Phase sind: "
-                    f"{', '.join(ongoing) or 'keine'}. Eine Phase heißt, der Kurs stieg schneller, als "
-                    "ein Random Walk erlaubt, nicht, dass ein Crash folgen muss.",
+                    f"{', '.join(ongoing) or 'keine'}."
+                    + caveat_de
+                    + " Eine Phase heißt, der Kurs stieg schneller, als ein Random Walk erlaubt, "
+                    "nicht, dass ein Crash folgen muss.",
                 )
             )
         )
