@@ -204,7 +204,7 @@ def _adjustables(
                 continue
             lo, hi = rng(e.name, float(e.value))
             out[e.name] = Adjustable(
-                e.name, e.kind, float(e.value), e.source or e.rationale, lo, hi, e.unit
+                e.name, e.kind, float(e.value), _source_text(e), lo, hi, e.unit
             )
         sets = (("exogenous", model.exogenous),)
     else:
@@ -216,6 +216,13 @@ def _adjustables(
             lo, hi = rng(pname, float(v.value))
             out[pname] = Adjustable(pname, kind, float(v.value), v.source, lo, hi)
     return out
+
+
+def _source_text(e: Any) -> str | None:
+    """A calibration entry's source, or its assumption with the reason given for it."""
+    if e.source == "assumption" and e.rationale:
+        return f"assumption: {e.rationale}"
+    return e.source or e.rationale
 
 
 def load_entries() -> tuple[dict[str, ModelEntry], list[str]]:
@@ -617,10 +624,13 @@ _STRINGS = {
         "Monte-Carlo-Quantilbänder (5-95 %, 25-75 %, Median)",
     ),
     "ranges": (
-        "Slider ranges are this page's assumption (shares in [0, 1], other values up to three "
-        "times the file value); the library accepts any value.",
-        "Die Schieberbereiche sind eine Annahme dieser Seite (Anteile in [0, 1], sonst bis zum "
-        "Dreifachen des Dateiwerts); die Bibliothek nimmt jeden Wert.",
+        "Slider ranges are this page's assumption: shares in [0, 1], other values from a quarter "
+        "to four times the file value, zero from -1 to 1, widened to hold the scenario files' "
+        "values and the declared Monte Carlo ranges; the library accepts any value.",
+        "Die Schieberbereiche sind eine Annahme dieser Seite: Anteile in [0, 1], andere Werte "
+        "vom Viertel bis zum Vierfachen des Dateiwerts, null von -1 bis 1, erweitert um die "
+        "Werte der Szenariodateien und die erklärten Monte-Carlo-Bereiche; die Bibliothek nimmt "
+        "jeden Wert.",
     ),
 }
 
