@@ -7,6 +7,10 @@ const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf
   '#e377c2'];
 let models = {}, job = null;
 
+function rgba(hex, alpha) {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${n >> 16},${(n >> 8) & 255},${n & 255},${alpha})`;
+}
 function current() { return models[$('model').value]; }
 function explain(detail) {
   if (Array.isArray(detail)) return detail.map(d => `${d.loc.slice(1).join('.')}: ${d.msg}`).join('; ');
@@ -106,9 +110,9 @@ function drawBands(res) {
       traces.push({x: res.periods, y: b[hi], xaxis: xa, yaxis: ya, mode: 'lines',
         line: {width: 0}, showlegend: false, hoverinfo: 'skip'});
       traces.push({x: res.periods, y: b[lo], xaxis: xa, yaxis: ya, mode: 'lines',
-        line: {width: 0}, fill: 'tonexty', fillcolor: col, opacity: op, name: `${v} ${label}`});
+        line: {width: 0}, fill: 'tonexty', fillcolor: rgba(col, op), name: `${v} ${label}`});
     };
-    band('p05', 'p95', 0.2, '5-95 %');
+    band('p05', 'p95', 0.18, '5-95 %');
     band('p25', 'p75', 0.4, '25-75 %');
     traces.push({x: res.periods, y: b.p50, xaxis: xa, yaxis: ya, mode: 'lines',
       name: `${v} median`, line: {color: col, width: 2}});
