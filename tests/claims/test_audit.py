@@ -44,15 +44,35 @@ def test_verdicts_on_real_data(audit) -> None:
     assert audit.loc["C09", "observed"] == pytest.approx(376.051)
     # NVIDIA fiscal 2025 revenue $130.497bn (claim: $130.5bn).
     assert audit.loc["C08", "verdict"] == "supported"
-    # NVIDIA's trailing P/E in November 2025 was in the 40s, not 58-60.
-    assert audit.loc["C07", "verdict"] == "contradicted"
-    assert 40 < audit.loc["C07", "observed"] < 52
+    # NVIDIA's trailing P/E on 2025-11-17 from the earnings reported by then (the four quarters
+    # to 2025-07-27, $86.6bn; the quarter to 2025-10-26 was reported on 19 November): the close
+    # of $186.60 x 24.22bn shares = $4,520bn, P/E 52.2, within 15 % of the claimed 58. Counting
+    # the unreported quarter (look-ahead) would give 45.6 and a wrong "contradicted".
+    assert audit.loc["C07", "verdict"] == "supported"
+    assert audit.loc["C07", "observed"] == pytest.approx(52.19, abs=0.05)
+    assert "2024-10-27..2025-07-27" in audit.loc["C07", "evidence"]
+    assert audit.loc["C06", "observed"] == pytest.approx(56.64, abs=0.05)
     # The 900,000 wafers are letters of intent for 2029, not monthly purchases since October.
     assert audit.loc["C19", "verdict"] == "contradicted"
     # No concentration snapshot near 21 October 2025; H1-2024 capex has blank quarters.
     assert audit.loc["C01", "verdict"] == "not checkable"
     assert "2025-02-01" in audit.loc["C01", "evidence"]
+    # ... and the shares it names count Alphabet once (the file's column counts GOOGL and GOOG).
+    assert "2025-02-01: 33.2%" in audit.loc["C01", "evidence"]
+    assert "36.2%" in audit.loc["C01", "evidence"]
     assert audit.loc["C11", "verdict"] == "not checkable"
+
+
+def test_model_and_arithmetic_claims_stay_not_checkable_with_their_numbers(audit) -> None:
+    # $1.5tn a year at 10 % and a six-year life pays for 1500 / (0.1 + 1/6) = $5.62tn.
+    assert audit.loc["C13", "verdict"] == "not checkable"
+    assert "$5.62tn" in audit.loc["C13", "evidence"]
+    # $650bn / 12 / 301.63m Netflix memberships = $179.58 a month (claimed: $180).
+    assert audit.loc["C14", "verdict"] == "not checkable"
+    assert "$179.58" in audit.loc["C14", "evidence"]
+    # The $35tn is a scenario figure: the model's number is context, never a verdict.
+    assert audit.loc["C23", "verdict"] == "not checkable"
+    assert "AI-circuit model" in audit.loc["C23", "evidence"]
 
 
 def test_without_market_data_nothing_is_invented() -> None:

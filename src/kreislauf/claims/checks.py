@@ -80,13 +80,20 @@ def _top7(claim: Claim, ctx: ClaimContext) -> Finding:
     conc = ctx.family("concentration")
     if conc is None:
         return Finding("not checkable", None, NO_DATA)
+    from kreislauf.bubble.concentration import concentration
+
+    # Each company counted once: the snapshots' own ``mag7_share`` counts Alphabet twice
+    # (GOOGL and GOOG each carry the company's whole market cap); see kreislauf.bubble.
+    shares = concentration(conc).to_frame()
+    shares = shares[shares["basis"] == "concentration snapshot"].reset_index(drop=True)
     when = pd.Timestamp(claim.as_of)
-    gap = (conc["snapshot_date"] - when).abs()
-    near = conc.loc[gap.idxmin()]
-    before = conc[conc["snapshot_date"] <= when].tail(1)
-    after = conc[conc["snapshot_date"] >= when].head(1)
+    gap = (shares["date"] - when).abs()
+    near = shares.loc[gap.idxmin()]
+    before = shares[shares["date"] <= when].tail(1)
+    after = shares[shares["date"] >= when].head(1)
     bracket = "; ".join(
-        f"{r.snapshot_date.date()}: {r.mag7_share:.1%}"
+        f"{r.date.date()}: {r.mag7_share:.1%} (file's column, Alphabet twice: "
+        f"{r.mag7_share_file:.1%})"
         for r in pd.concat([before, after]).itertuples(index=False)
     )
     if gap.min().days > MAX_GAP_DAYS:
@@ -94,14 +101,15 @@ def _top7(claim: Claim, ctx: ClaimContext) -> Finding:
             "not checkable",
             None,
             f"no concentration snapshot within {MAX_GAP_DAYS} days of {claim.as_of} "
-            f"(nearest: {bracket or 'none'})",
+            f"(nearest, Magnificent-7 share with Alphabet counted once: {bracket or 'none'})",
             ctx.sources("concentration"),
         )
     obs = float(near["mag7_share"])
     return Finding(
         _verdict(claim, obs),
         obs,
-        f"Magnificent-7 share on {near['snapshot_date'].date()}: {obs:.1%}",
+        f"Magnificent-7 share on {near['date'].date()}, Alphabet counted once: {obs:.1%} "
+        f"(the file's own column, which counts GOOGL and GOOG: {near['mag7_share_file']:.1%})",
         ctx.sources("concentration"),
     )
 
@@ -177,21 +185,29 @@ def _nvidia_pe(claim: Claim, ctx: ClaimContext) -> Finding:
     px, fund, cons = ctx.family("ai_stocks"), ctx.family("fundamentals"), ctx.family("constituents")
     if px is None or fund is None or cons is None:
         return Finding("not checkable", None, NO_DATA)
-    when = pd.Timestamp(claim.as_of)
-    nv = px[(px["symbol"] == "NVDA") & (px["date"] <= when)].iloc[-1]
-    snap = cons[cons["symbol"] == "NVDA"].sort_values("snapshot_date").iloc[-1]
-    shares = snap["market_cap"] / snap["price"]
-    q = fund[(fund["symbol"] == "NVDA") & (fund["period_end"] <= when)].tail(4)
-    ttm = float(q["net_income"].sum())
-    obs = float(nv["close"] * shares / ttm)
+    from kreislauf.bubble.valuation import (
+        REPORT_LAG_DAYS,
+        market_caps_from_prices,
+        stock_valuation,
+    )
+
+    # Only quarters reported by the claim's date count (no look-ahead): a quarter counts
+    # REPORT_LAG_DAYS after its end (an assumption stated in kreislauf.bubble.valuation).
+    caps = market_caps_from_prices(px, cons, [claim.as_of], ["NVDA"])
+    if caps.empty:
+        return Finding("not checkable", None, f"no NVDA close within a week of {claim.as_of}")
+    row = stock_valuation(fund, caps).to_frame().iloc[0]
+    if not np.isfinite(row["trailing_pe"]):
+        return Finding("not checkable", None, f"NVDA trailing P/E undefined: {row['note']}")
+    obs = float(row["trailing_pe"])
     return Finding(
         _verdict(claim, obs),
         obs,
-        f"NVDA close {nv['date'].date()} ${nv['close']:.2f} x {shares / 1e9:.2f}bn "
-        f"shares (market cap / price, S&P snapshot {snap['snapshot_date'].date()}) / "
-        f"net income of the four quarters to {q['period_end'].iloc[-1].date()} "
-        f"(${ttm / 1e9:.1f}bn) = {obs:.1f}",
-        ctx.sources("ai_stocks") + ctx.sources("fundamentals"),
+        f"NVDA market cap on {pd.Timestamp(row['date']).date()}: {row['cap_source']} = "
+        f"${row['market_cap'] / 1e9:,.0f}bn / net income of the four quarters reported by then "
+        f"({row['quarters_used']}, counted {REPORT_LAG_DAYS} days after each quarter's end): "
+        f"${row['ttm_net_income'] / 1e9:.1f}bn = {obs:.1f}",
+        ctx.sources("ai_stocks") + ctx.sources("fundamentals") + ctx.sources("constituents"),
     )
 
 
@@ -285,14 +301,63 @@ def _nvidia_revenue(claim: Claim, ctx: ClaimContext) -> Finding:
 
 @check("per_user_arithmetic")
 def _per_user(claim: Claim, ctx: ClaimContext) -> Finding:
-    iphone = claim.figure * 1e9 / (35 * 12)
-    netflix = claim.figure * 1e9 / (180 * 12)
+    from kreislauf.bubble.required_revenue import NETFLIX_MEMBERS, article_check
+
+    implied = article_check().summary()
+    per_member = implied["per Netflix membership per month, reported members (USD)"]
     return Finding(
         "not checkable",
         None,
-        f"The arithmetic implies {iphone / 1e9:.2f}bn iPhone users paying $35 a month "
-        f"or {netflix / 1e6:.0f}m Netflix subscribers paying $180 a month; user counts "
-        "and the capex base behind the $650bn are not in the data.",
+        f"The conversion is consistent: ${claim.figure:.0f}bn a year is "
+        f"{implied['implied iPhone users (bn)']:.2f}bn iPhone users paying $35 a month, or "
+        f"${per_member:.2f} a month from each of Netflix's {NETFLIX_MEMBERS.value / 1e6:.2f}m "
+        f"reported memberships (claimed: $180). The ${claim.figure:.0f}bn itself rests on a "
+        "capital base the article does not state: at a 10 % return it pays for "
+        f"${implied['implied capital, 6-year life (USD bn)'] / 1e3:.2f}tn of assets with a "
+        "six-year life (kreislauf bubble required-revenue), and no data file holds the "
+        "industry's planned build-out.",
+        (NETFLIX_MEMBERS.source,),
+    )
+
+
+@check("required_revenue_2030")
+def _required_2030(claim: Claim, ctx: ClaimContext) -> Finding:
+    from kreislauf.bubble.required_revenue import implied_capital
+
+    six = implied_capital(claim.figure, 0.10, 1 / 6, 1.0)
+    perpetual = implied_capital(claim.figure, 0.10, 0.0, 1.0)
+    return Finding(
+        "not checkable",
+        None,
+        f"A projection on unstated assumptions. Inverted: ${claim.figure / 1e3:.1f}tn of yearly "
+        f"revenue earns a 10 % return on ${six / 1e3:.2f}tn of assets with a six-year life "
+        f"(${perpetual / 1e3:.0f}tn with no depreciation), at a margin of 1 (an upper bound on "
+        "what the revenue can pay for). No data file holds the build-out to 2030 this would "
+        "have to be compared with.",
+    )
+
+
+@check("crash_loss_model")
+def _crash_loss(claim: Claim, ctx: ClaimContext) -> Finding:
+    from kreislauf.sfc import load_model, load_scenario
+    from kreislauf.sfc.ai_params import calibrated_overrides, load_calibration
+    from kreislauf.sfc.burst import compare, shipped_scenarios
+
+    cal = load_calibration(ctx.data_dir, ctx.atlas_dir)
+    params, initial = calibrated_overrides(list(cal.entries))
+    scen = {n: load_scenario(p) for n, p in shipped_scenarios().items()}
+    w = compare(load_model("ai_circuit"), scen, 40, params, initial).wealth()
+    worst = w.loc[w["total"].idxmax()]
+    return Finding(
+        "not checkable",
+        None,
+        f"A scenario figure, which a model's scenario cannot confirm or refute. For scale: in "
+        f"kreislauf's AI-circuit model (kreislauf simulate ai_circuit --all-scenarios) the worst "
+        f"shipped scenario ({worst['scenario']}) costs households and pensions "
+        f"${worst['households_and_pensions'] / 1e3:.1f}tn and all holders "
+        f"${worst['total'] / 1e3:.1f}tn over 40 quarters; the model covers only the circuit's "
+        "firms, not the whole US market or foreign holders, and no household-wealth series is "
+        "in the data.",
     )
 
 
