@@ -85,6 +85,8 @@ def test_ai_circuit_scenario_file_equals_the_engine(client: TestClient) -> None:
     ).json()
     direct = simulate(load_model("ai_circuit"), 40, scenario=load_scenario(path))
     np.testing.assert_allclose(res["scenario"]["paths"]["GWcap"], direct.path("GWcap")[0])
+    base = simulate(load_model("ai_circuit"), 40)  # the app cuts it from a 120-quarter run
+    np.testing.assert_allclose(res["baseline"]["paths"]["VL"], base.path("VL")[0], rtol=1e-12)
     assert res["scenario"]["paths"]["GWcap"] != res["baseline"]["paths"]["GWcap"]
     assert set(res["scenario"]["wealth"]) == {
         "households",
@@ -173,9 +175,14 @@ def test_monte_carlo_reports_progress_and_cancels(client: TestClient) -> None:
     deadline = time.time() + 30
     while client.get(f"/api/jobs/{job['id']}").json()["progress"] == 0 and time.time() < deadline:
         time.sleep(0.02)
-    assert client.delete(f"/api/jobs/{job['id']}").status_code == 200
+    second = client.post("/api/scenarios/sim/montecarlo", json={**body, "vary": ["alpha1"]})
+    third = client.post("/api/scenarios/pc/montecarlo", json={**body, "vary": ["alpha1"]})
+    assert second.status_code == 202 and third.status_code == 429  # two at a time
+    for j in (job, second.json()):
+        assert client.delete(f"/api/jobs/{j['id']}").status_code == 200
     state = _wait(client, job["id"], timeout=10)
     assert state["status"] == "cancelled" and 0 < state["progress"] < 1
+    assert _wait(client, second.json()["id"], timeout=10)["status"] == "cancelled"
 
 
 @given(alpha1=st.floats(0.0, 1.0), theta=st.floats(0.0, 1.0))
