@@ -37,9 +37,9 @@ FASTMATH = {"nsz", "arcp", "contract", "reassoc"}
 # tc candidates just after t2, as multiples of the mean sampling interval of the window:
 # fits whose singularity sits within about one observation interval after t2 form basins
 # of their own (the last point's phase w ln(tc - t2) turns fast there)
-NEAR = np.geomspace(0.02, 2.0, 7)
+NEAR = np.geomspace(0.02, 2.0, 12)
 POLISH_TOL = 1e-13  # relative gain at which the best start's final polish stops
-SIDE_GAP = 1e-7  # years (3 s): a local search keeps tc this far from t2 on its side
+SIDE_GAP = 2e-9  # years (0.06 s): a local search keeps tc this far from t2 on its side
 
 
 @njit(cache=True)
@@ -146,6 +146,50 @@ def linear_params(
     return sse
 
 
+@njit(cache=True)
+def _chol4(
+    nn: float,
+    s1: float,
+    s2: float,
+    s3: float,
+    s11: float,
+    s12: float,
+    s13: float,
+    s22: float,
+    s23: float,
+    s33: float,
+    ridge: float,
+) -> tuple:
+    """Cholesky factor of the 4x4 normal matrix of ``(1, f, f cos, f sin)`` (scalars).
+
+    ``ridge`` adds ``ridge * diag`` first. Returns ``(ok, l00, l10, l20, l30, l11, l21,
+    l31, l22, l32, l33)``; ``ok`` is False when a pivot is not clearly positive.
+    """
+    one = 1.0
+    d0 = nn * (1.0 + ridge)
+    if not d0 > 0.0:
+        return False, one, one, one, one, one, one, one, one, one, one
+    l00 = np.sqrt(d0)
+    l10 = s1 / l00
+    l20 = s2 / l00
+    l30 = s3 / l00
+    d1 = s11 * (1.0 + ridge) - l10 * l10
+    if not d1 > 1e-13 * s11:
+        return False, one, one, one, one, one, one, one, one, one, one
+    l11 = np.sqrt(d1)
+    l21 = (s12 - l20 * l10) / l11
+    l31 = (s13 - l30 * l10) / l11
+    d2 = s22 * (1.0 + ridge) - l20 * l20 - l21 * l21
+    if not d2 > 1e-13 * s22:
+        return False, one, one, one, one, one, one, one, one, one, one
+    l22 = np.sqrt(d2)
+    l32 = (s23 - l30 * l20 - l31 * l21) / l22
+    d3 = s33 * (1.0 + ridge) - l30 * l30 - l31 * l31 - l32 * l32
+    if not d3 > 1e-13 * s33:
+        return False, one, one, one, one, one, one, one, one, one, one
+    return True, l00, l10, l20, l30, l11, l21, l31, l22, l32, np.sqrt(d3)
+
+
 @njit(cache=True, fastmath=FASTMATH)
 def _vp_eval(
     t: np.ndarray,
@@ -209,24 +253,49 @@ def _vp_eval(
         r1 += yi * f
         r2 += yi * fc
         r3 += yi * fs
-    g = np.empty((4, 4))
-    g[0, 0] = n
-    g[0, 1] = g[1, 0] = s1
-    g[0, 2] = g[2, 0] = s2
-    g[0, 3] = g[3, 0] = s3
-    g[1, 1] = s11
-    g[1, 2] = g[2, 1] = s12
-    g[1, 3] = g[3, 1] = s13
-    g[2, 2] = s22
-    g[2, 3] = g[3, 2] = s23
-    g[3, 3] = s33
-    gcopy = g.copy()
-    beta[0] = r0
-    beta[1] = r1
-    beta[2] = r2
-    beta[3] = r3
-    if not _solve_inplace(gcopy, beta, 4):
-        return np.inf
+    # Cholesky of Phi'Phi (scalars); an ill-conditioned system gets its linear parameters
+    # from the pivoting solver and only the Jacobian term from a ridge-regularised factor
+    nn = float(n)
+    ok, l00, l10, l20, l30, l11, l21, l31, l22, l32, l33 = _chol4(
+        nn, s1, s2, s3, s11, s12, s13, s22, s23, s33, 0.0
+    )
+    if ok:
+        z0 = r0 / l00
+        z1 = (r1 - l10 * z0) / l11
+        z2 = (r2 - l20 * z0 - l21 * z1) / l22
+        z3 = (r3 - l30 * z0 - l31 * z1 - l32 * z2) / l33
+        x3 = z3 / l33
+        x2 = (z2 - l32 * x3) / l22
+        x1 = (z1 - l21 * x2 - l31 * x3) / l11
+        x0 = (z0 - l10 * x1 - l20 * x2 - l30 * x3) / l00
+        beta[0] = x0
+        beta[1] = x1
+        beta[2] = x2
+        beta[3] = x3
+    else:
+        g = np.empty((4, 4))
+        g[0, 0] = nn
+        g[0, 1] = g[1, 0] = s1
+        g[0, 2] = g[2, 0] = s2
+        g[0, 3] = g[3, 0] = s3
+        g[1, 1] = s11
+        g[1, 2] = g[2, 1] = s12
+        g[1, 3] = g[3, 1] = s13
+        g[2, 2] = s22
+        g[2, 3] = g[3, 2] = s23
+        g[3, 3] = s33
+        beta[0] = r0
+        beta[1] = r1
+        beta[2] = r2
+        beta[3] = r3
+        if not _solve_inplace(g, beta, 4):
+            return np.inf
+        if want_jac:
+            ok, l00, l10, l20, l30, l11, l21, l31, l22, l32, l33 = _chol4(
+                nn, s1, s2, s3, s11, s12, s13, s22, s23, s33, 1e-10
+            )
+            if not ok:
+                return np.inf
     a, b, c1, c2 = beta[0], beta[1], beta[2], beta[3]
     sse = 0.0
     if not want_jac:
@@ -292,30 +361,31 @@ def _vp_eval(
     jtr[0] = e0
     jtr[1] = e1
     jtr[2] = e2
-    pv = np.empty((4, 3))
-    pv[0, 0], pv[0, 1], pv[0, 2] = p00, p01, p02
-    pv[1, 0], pv[1, 1], pv[1, 2] = p10, p11, p12
-    pv[2, 0], pv[2, 1], pv[2, 2] = p20, p21, p22
-    pv[3, 0], pv[3, 1], pv[3, 2] = p30, p31, p32
     vv = np.empty((3, 3))
     vv[0, 0], vv[0, 1], vv[0, 2] = v00, v01, v02
     vv[1, 1], vv[1, 2], vv[2, 2] = v11, v12, v22
-    # (Phi'Phi)^-1 (Phi'V), column by column
-    q = np.empty((4, 3))
-    col = np.empty(4)
+    # (Phi'V)' (Phi'Phi)^-1 (Phi'V) = Z'Z with L Z = Phi'V (forward substitution)
+    zz = np.empty((4, 3))
     for k in range(3):
-        gcopy[:, :] = g
-        for r in range(4):
-            col[r] = pv[r, k]
-        if not _solve_inplace(gcopy, col, 4):
-            return np.inf
-        for r in range(4):
-            q[r, k] = col[r]
+        if k == 0:
+            q0, q1, q2, q3 = p00, p10, p20, p30
+        elif k == 1:
+            q0, q1, q2, q3 = p01, p11, p21, p31
+        else:
+            q0, q1, q2, q3 = p02, p12, p22, p32
+        w0 = q0 / l00
+        w1 = (q1 - l10 * w0) / l11
+        w2 = (q2 - l20 * w0 - l21 * w1) / l22
+        w3 = (q3 - l30 * w0 - l31 * w1 - l32 * w2) / l33
+        zz[0, k] = w0
+        zz[1, k] = w1
+        zz[2, k] = w2
+        zz[3, k] = w3
     for u in range(3):
         for v in range(u, 3):
             acc = vv[u, v]
             for r in range(4):
-                acc -= pv[r, u] * q[r, v]
+                acc -= zz[r, u] * zz[r, v]
             jtj[u, v] = acc
             jtj[v, u] = acc
     return sse
@@ -333,6 +403,7 @@ def lm_refine(
     tol: float = 1e-10,
     max_tries: int = 8,
     allow_reset: bool = True,
+    lam0: float = 1e-3,
 ) -> float:
     """Bounded variable-projection Levenberg-Marquardt from ``x0 = (tc, m, w)``.
 
@@ -378,7 +449,7 @@ def lm_refine(
     if not np.isfinite(sse):
         out[:] = np.nan
         return np.inf
-    lam = 1e-3
+    lam = lam0
     reset = False
     for _ in range(max_iter):
         accepted = False
@@ -715,8 +786,8 @@ def search_windows(
     lo = np.empty(3)
     hi = np.empty(3)
     cand = np.empty(7)
-    used = np.empty((nt + 2, 3), dtype=np.int64)
-    order = np.empty(nt + 2, dtype=np.int64)
+    used = np.empty((nt + 4, 3), dtype=np.int64)
+    order = np.empty(nt + 4, dtype=np.int64)
     n = t.shape[0]
     for j in range(nj):
         tw = t[starts[j] : n]
@@ -744,18 +815,31 @@ def search_windows(
                     near_a = it
             elif near_b < 0 or best_sse[j, it] < best_sse[j, near_b]:
                 near_b = it
+        # and the best tc value before t2 and after the near region (each side of the
+        # kink at t2 gets a start)
+        side_b = -1
+        side_a = -1
+        for it in range(nt):
+            tcv = tc_grid[it]
+            if not np.isfinite(best_sse[j, it]):
+                continue
+            if tcv < 0.0:
+                if side_b < 0 or best_sse[j, it] < best_sse[j, side_b]:
+                    side_b = it
+            elif tcv > near_hi[j]:
+                if side_a < 0 or best_sse[j, it] < best_sse[j, side_a]:
+                    side_a = it
         rank = np.argsort(best_sse[j])
         n_order = 0
-        if near_a >= 0:
-            order[n_order] = near_a
-            n_order += 1
-        if near_b >= 0:
-            order[n_order] = near_b
-            n_order += 1
+        for it in (near_a, near_b, side_b, side_a):
+            if it >= 0:
+                order[n_order] = it
+                n_order += 1
         n_near = n_order
         for k in range(nt):
-            if rank[k] != near_a and rank[k] != near_b:
-                order[n_order] = rank[k]
+            r = rank[k]
+            if r != near_a and r != near_b and r != side_b and r != side_a:
+                order[n_order] = r
                 n_order += 1
         n_used = 0
         stale = 0
@@ -808,7 +892,7 @@ def search_windows(
         if np.isfinite(best):  # polish the winner to the tight tolerance
             x0[:] = out[j, :3]
             _side(x0[0], tc_lo[j], tc_hi[j], lo, hi)
-            sse = lm_refine(tw, yw, x0, lo, hi, max_iter, cand, POLISH_TOL, 4, False)
+            sse = lm_refine(tw, yw, x0, lo, hi, 4 * max_iter, cand, POLISH_TOL, 6, True, 1e-8)
             if sse < best:
                 out[j, :7] = cand
                 out[j, 7] = sse
