@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("fastapi", reason="the web extra is not installed")
 from fastapi.testclient import TestClient
@@ -121,6 +123,31 @@ def test_window_cuts_and_takes_the_last_observation_of_each_month(client: TestCl
     ]
     assert s.iloc[-1] == raw.iloc[-1]
     assert len(window(info, "native", "2024-01", "2024-03")) == len(raw)
+
+
+@given(
+    start=st.integers(1990 * 12, 2026 * 12 + 7),
+    months=st.integers(0, 60),
+    frequency=st.sampled_from(["native", "weekly", "monthly"]),
+)
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_window_keeps_real_observations_in_range(
+    client: TestClient, start: int, months: int, frequency: str
+) -> None:
+    info = client.app.state.bubble_series.series["^IXIC"]
+    a = f"{start // 12}-{start % 12 + 1:02d}"
+    end = min(start + months, 2026 * 12 + 7)
+    b = f"{end // 12}-{end % 12 + 1:02d}"
+    s = window(info, frequency, a, b)
+    assert s.index.is_monotonic_increasing and s.index.is_unique
+    assert set(s.index) <= set(info.values.index)  # dates and values are observed, not made
+    np.testing.assert_array_equal(s.to_numpy(), info.values.loc[s.index].to_numpy())
+    if len(s):
+        assert s.index[0] >= pd.Timestamp(a) and s.index[-1] < pd.Timestamp(
+            b
+        ) + pd.offsets.MonthBegin(1)
+    if frequency == "monthly":
+        assert s.index.to_period("M").is_unique
 
 
 def test_psy_job_equals_the_engine_run_directly(client: TestClient) -> None:

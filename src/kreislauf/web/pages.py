@@ -189,8 +189,8 @@ _BUILDERS = {
     "network": _network,
     "scarcity": _scarcity,
     "claims": _claims,
-    "bubble": lambda lang: _module_page("bubble_api", lang),
-    "scenarios": lambda lang: _module_page("scenarios_api", lang),
+    "bubble": lambda lang: _module_page("bubble_page", lang),
+    "scenarios": lambda lang: _module_page("scenarios_page", lang),
 }
 
 

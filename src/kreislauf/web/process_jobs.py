@@ -4,6 +4,10 @@ An engine call such as a PSY Monte Carlo or an LPPLS sweep is one compiled loop:
 cannot be interrupted inside it. :func:`run_in_process` starts the call in a spawned process
 (a fresh interpreter: safe beside the server's threads), relays the progress the call reports,
 and terminates the process when the job is cancelled. Only plain data crosses the pipe.
+
+As with every spawned process, the child imports the parent's main module: a script that
+builds the app must keep its work under ``if __name__ == "__main__":`` (the ``kreislauf``
+command and pytest do).
 """
 
 from __future__ import annotations
