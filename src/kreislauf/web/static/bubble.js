@@ -5,6 +5,30 @@ const esc = s => String(s ?? '—').replace(/[&<>"']/g, c => ({'&': '&amp;', '<'
   '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]));
 const num = id => { const v = $(id).value; return v === '' ? null : Number(v); };
 let catalogue = null, job = null;
+// German labels for the result's table and charts (the API speaks English identifiers)
+const DE = [...[90, 95, 99].map(p => [`BSADF and the ${p}% critical value`,
+  `BSADF und kritischer Wert (${p} %)`]), ['GSADF rejects a unit root', 'GSADF verwirft die Einheitswurzel'],
+  ['shortest episode kept (observations)', 'kürzeste gezählte Episode (Beobachtungen)'],
+  ['smallest window (observations)', 'kleinstes Fenster (Beobachtungen)'],
+  ['critical values', 'kritische Werte'], ['critical value', 'kritischer Wert'],
+  ['observations', 'Beobachtungen'], ['first / last', 'erste / letzte'],
+  ['episodes', 'Episoden'], ['replications', 'Wiederholungen'], ['rule', 'Regel'],
+  ['windows per end date', 'Fenster je Enddatum'], ['end dates every', 'Enddaten alle'],
+  ['end dates', 'Enddaten'], ['latest date', 'letztes Datum'],
+  ['date of the highest positive', 'Datum der höchsten positiven'],
+  ['date of the highest negative', 'Datum der höchsten negativen'],
+  ['latest positive confidence', 'letzte positive Konfidenz'],
+  ['latest negative confidence', 'letzte negative Konfidenz'],
+  ['highest positive confidence', 'höchste positive Konfidenz'],
+  ['highest negative confidence', 'höchste negative Konfidenz'],
+  ['positive bubble confidence', 'positive Blasenkonfidenz'],
+  ['negative bubble confidence', 'negative Blasenkonfidenz'],
+  ['searches per window, seed', 'Suchläufe je Fenster, Startwert'], ['windows', 'Fenster'],
+  ['(log series)', '(logarithmiert)'], [' to ', ' bis '],
+  ['share of qualified fits among the nested windows', 'Anteil qualifizierter Fits der Fenster'],
+  ['step', 'Schritt'], ['seed', 'Startwert'], ['true', 'ja'], ['false', 'nein']];
+const tr = text => LANG !== 'de' ? String(text) :
+  DE.reduce((t, [en, de]) => t.split(en).join(de), String(text));
 
 function showTest(ev) {
   const t = $('test').value;
@@ -41,12 +65,12 @@ function draw(res) {
     mode: 'lines', line: {color: '#1f77b4'}}], {title: {text: res.series.name},
     yaxis: {type: res.log_axis ? 'log' : 'linear'}, shapes, margin: {t: 40, r: 20},
     hovermode: 'x unified', showlegend: false});
-  Plotly.react('stat-chart', res.lines.map(l => ({x: res.stat_dates, y: l.y, name: l.name,
-    mode: 'lines', line: {dash: l.dash || 'solid'}})), {title: {text: res.stat_title},
+  Plotly.react('stat-chart', res.lines.map(l => ({x: res.stat_dates, y: l.y, name: tr(l.name),
+    mode: 'lines', line: {dash: l.dash || 'solid'}})), {title: {text: tr(res.stat_title)},
     shapes, margin: {t: 40, r: 20}, hovermode: 'x unified',
     legend: {orientation: 'h', x: 0, y: -0.15}});
   $('summary').querySelector('tbody').innerHTML = Object.entries(res.table).map(([k, v]) =>
-    `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('');
+    `<tr><th>${esc(tr(k))}</th><td>${esc(tr(v))}</td></tr>`).join('');
   $('source').textContent = res.series.source;
 }
 function poll() {

@@ -6,6 +6,8 @@ const esc = s => String(s ?? '—').replace(/[&<>"']/g, c => ({'&': '&amp;', '<'
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b',
   '#e377c2'];
 let models = {}, job = null;
+const WORDS = {baseline: 'Basislauf', scenario: 'Szenario', median: 'Median'};
+const w = word => LANG === 'de' ? WORDS[word] : word;
 
 function rgba(hex, alpha) {
   const n = parseInt(hex.slice(1), 16);
@@ -72,18 +74,18 @@ function draw(res) {
   const g = grid(res.variables.length), traces = [];
   res.variables.forEach((v, k) => {
     const [xa, ya] = axis(k);
-    traces.push({x: res.periods, y: res.baseline.paths[v], name: `${v} baseline`, xaxis: xa,
+    traces.push({x: res.periods, y: res.baseline.paths[v], name: `${v} ${w('baseline')}`, xaxis: xa,
       yaxis: ya, mode: 'lines', line: {color: PALETTE[k % 8], dash: 'dot'}});
-    traces.push({x: res.periods, y: res.scenario.paths[v], name: `${v} scenario`, xaxis: xa,
+    traces.push({x: res.periods, y: res.scenario.paths[v], name: `${v} ${w('scenario')}`, xaxis: xa,
       yaxis: ya, mode: 'lines', line: {color: PALETTE[k % 8], width: 3}});
   });
   $('chart').style.height = g.layout.height + 'px';
   Plotly.react('chart', traces, Object.assign(g.layout, {annotations: titles(res.variables)}));
   const worth = [];
   Object.keys(res.scenario.wealth).forEach((s, k) => {
-    worth.push({x: res.periods, y: res.baseline.wealth[s], name: `${s} baseline`, mode: 'lines',
+    worth.push({x: res.periods, y: res.baseline.wealth[s], name: `${s} ${w('baseline')}`, mode: 'lines',
       line: {color: PALETTE[k % 8], dash: 'dot'}});
-    worth.push({x: res.periods, y: res.scenario.wealth[s], name: `${s} scenario`, mode: 'lines',
+    worth.push({x: res.periods, y: res.scenario.wealth[s], name: `${s} ${w('scenario')}`, mode: 'lines',
       line: {color: PALETTE[k % 8], width: 3}});
   });
   Plotly.react('worth', worth, {margin: {t: 20}, hovermode: 'x unified'});
@@ -115,9 +117,9 @@ function drawBands(res) {
     band('p05', 'p95', 0.18, '5-95 %');
     band('p25', 'p75', 0.4, '25-75 %');
     traces.push({x: res.periods, y: b.p50, xaxis: xa, yaxis: ya, mode: 'lines',
-      name: `${v} median`, line: {color: col, width: 2}});
+      name: `${v} ${w('median')}`, line: {color: col, width: 2}});
     traces.push({x: res.periods, y: res.baseline[v], xaxis: xa, yaxis: ya, mode: 'lines',
-      name: `${v} baseline`, line: {color: 'black', dash: 'dot', width: 1}});
+      name: `${v} ${w('baseline')}`, line: {color: 'black', dash: 'dot', width: 1}});
   });
   $('mc-chart').style.height = g.layout.height + 'px';
   Plotly.react('mc-chart', traces, Object.assign(g.layout, {annotations: titles(res.variables)}));
