@@ -47,7 +47,7 @@ MAX_GAP_RATIO = 10.0  # assumption: a gap > 10x the median spacing is missing da
 
 # Search grid of one fit (tc strata, m strata, w strata) and local-search settings.
 FIT_GRID = (24, 8, 14)
-CONF_GRID = (10, 6, 6, 10)  # tc strata over the largest / smallest window, m, w
+CONF_GRID = (10, 6, 4, 8)  # tc strata over the largest / smallest window, m, w
 MAX_ITER = 50
 TOL = 1e-8  # relative gain at which an exploratory local search stops
 

@@ -38,6 +38,7 @@ FASTMATH = {"nsz", "arcp", "contract", "reassoc"}
 # fits whose singularity sits within about one observation interval after t2 form basins
 # of their own (the last point's phase w ln(tc - t2) turns fast there)
 NEAR = np.geomspace(0.02, 2.0, 12)
+SKIP_RATIO = 1.2  # a start whose grid cost exceeds 1.2x the best SSE so far is skipped
 POLISH_TOL = 1e-13  # relative gain at which the best start's final polish stops
 SIDE_GAP = 2e-9  # years (0.06 s): a local search keeps tc this far from t2 on its side
 
@@ -858,6 +859,8 @@ def search_windows(
                 break
             it = order[k]
             if best_mw[j, it] < 0 or not np.isfinite(best_sse[j, it]):
+                continue
+            if best_sse[j, it] > SKIP_RATIO * best:  # coarse cost far above the best fit
                 continue
             iw = best_mw[j, it] % nw
             im = best_mw[j, it] // nw
