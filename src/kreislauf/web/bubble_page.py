@@ -80,8 +80,8 @@ def page_body(lang: str) -> str:
 <option value="monthly">{_t("monthly", lang)}</option>
 <option value="weekly">{_t("weekly", lang)}</option>
 <option value="native">{_t("native", lang)}</option></select></label>
-<label>{_t("from", lang)} <input id="start" type="month"></label>
-<label>{_t("to", lang)} <input id="end" type="month"></label></div>
+<label>{_t("from", lang)} <input id="start" placeholder="YYYY-MM" size="8"></label>
+<label>{_t("to", lang)} <input id="end" placeholder="YYYY-MM" size="8"></label></div>
 <div><label>{_t("test", lang)} <select id="test"><option value="psy">PSY (GSADF / BSADF)</option>
 <option value="lppls">LPPLS confidence</option></select></label>
 {num("seed", "0", 0, 2**31 - 1)}</div>
