@@ -246,6 +246,9 @@ def load_entries() -> tuple[dict[str, ModelEntry], list[str]]:
         except InputError as err:
             problems.extend(str(p) for p in err.problems)
             continue
+        except Exception as err:  # a model in the making must not take the dashboard down:
+            problems.append(f"{name}: {type(err).__name__}: {err}")  # listed on the page
+            continue
         fitting = {k: sc for k, sc in scenarios.items() if _fits(model, sc)}
         variables = tuple(model.endogenous) + tuple(model.exogenous)
         keys = tuple(v for v in KEY_VARIABLES.get(name, ()) if v in variables)
