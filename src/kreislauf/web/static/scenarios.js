@@ -156,6 +156,10 @@ fetch('/api/scenarios/models').then(r => r.json()).then(res => {
     $('engine-problems').textContent = res.problems.join('\n'); return;
   }
   for (const m of res.models) { models[m.name] = m; $('model').add(new Option(m.title, m.name)); }
+  if (res.problems.length) {  // files that failed to load are named, never hidden
+    const p = document.createElement('pre'); p.id = 'load-problems'; p.className = 'muted';
+    p.textContent = res.problems.join('\n'); $('controls').prepend(p);
+  }
   const wanted = new URLSearchParams(location.search).get('model');
   if (wanted && models[wanted]) $('model').value = wanted;
   fill();
