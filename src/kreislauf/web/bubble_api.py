@@ -165,7 +165,7 @@ MAX_LAGS = 12
 MAX_OBS_PSY = 2000
 WINDOW_MAX = 1000
 SEARCHES_MAX = 100
-MAX_FITS_LPPLS = 20_000
+MAX_FITS_LPPLS = 50_000
 ACTIVE_JOBS_MAX = 4
 RULES: tuple[str, ...] = ("psy", "exuber")  # kreislauf.bubble.psy_critical.RULES
 Month = Annotated[str, StringConstraints(pattern=r"^(18|19|20)[0-9]{2}-(0[1-9]|1[0-2])$")]
