@@ -209,3 +209,16 @@ def test_pages_in_both_languages(client: TestClient) -> None:
     en, de = client.get("/scenarios").text, client.get("/scenarios?lang=de").text
     assert "Monte Carlo" in en and "Szenariodatei" in de and "Schieberbereiche" in de
     assert 'href="/scenarios?lang=de"' in client.get("/?lang=de").text
+
+
+def test_monte_carlo_keeps_the_scenario_files_calibration_values(client: TestClient) -> None:
+    # energy_ceiling sets GW_ceiling0 = 25 (+ GWstep); the deterministic run caps GWcap at 45 GW
+    # by period 40. Recalibrated draws must keep the file's value, not the calibration's 1e6.
+    body = {"draws": 20, "scenario": "energy_ceiling", "variables": ["GWcap"]}
+    out = _wait(client, client.post("/api/scenarios/ai_circuit/montecarlo", json=body).json()["id"])
+    from kreislauf.sfc.burst import shipped_scenarios
+
+    direct = simulate(
+        load_model("ai_circuit"), 40, scenario=load_scenario(shipped_scenarios()["energy_ceiling"])
+    )
+    assert out["result"]["bands"]["GWcap"]["p95"][-1] == pytest.approx(direct.path("GWcap")[0, -1])
