@@ -39,6 +39,7 @@ FASTMATH = {"nsz", "arcp", "contract", "reassoc"}
 # of their own (the last point's phase w ln(tc - t2) turns fast there)
 NEAR = np.geomspace(0.02, 2.0, 12)
 SKIP_RATIO = 1.2  # a start whose grid cost exceeds 1.2x the best SSE so far is skipped
+EXPLORE_TRIES = 8  # rejected trials before an exploratory local search gives up
 POLISH_TOL = 1e-13  # relative gain at which the best start's final polish stops
 SIDE_GAP = 2e-9  # years (0.06 s): a local search keeps tc this far from t2 on its side
 
@@ -848,7 +849,7 @@ def search_windows(
         if np.isfinite(warm[j, 0]) and max_searches > 0:
             x0[:] = warm[j, :]
             _side(x0[0], tc_lo[j], tc_hi[j], lo, hi)
-            sse = lm_refine(tw, yw, x0, lo, hi, max_iter, cand, tol)
+            sse = lm_refine(tw, yw, x0, lo, hi, max_iter, cand, tol, EXPLORE_TRIES, False)
             runs += 1
             if sse < best:
                 best = sse
@@ -883,7 +884,7 @@ def search_windows(
             x0[1] = m_grid[im]
             x0[2] = w_grid[iw]
             _side(x0[0], tc_lo[j], tc_hi[j], lo, hi)
-            sse = lm_refine(tw, yw, x0, lo, hi, max_iter, cand, tol)
+            sse = lm_refine(tw, yw, x0, lo, hi, max_iter, cand, tol, EXPLORE_TRIES, False)
             runs += 1
             if sse < best * (1.0 - 1e-9):
                 best = sse
