@@ -162,3 +162,23 @@ def test_bounds_at_zero_are_kept() -> None:
     d = Distribution("x", "normal", {"mean": -1.0, "sd": 1.0}, -2.0, 0.0, "test")
     x = d.ppf(np.random.default_rng(2).random(5000))
     assert x.max() <= 0.0 and x.min() >= -2.0
+
+
+def test_a_scenario_file_survives_recalibration(model, prep) -> None:
+    """The energy ceiling's GW_ceiling0 = 25 and GWstep = 0.5 hold in every draw.
+
+    Regression: the preparer returns every calibrated value, and the engine lets ``params``
+    win over a scenario, so the baseline's "no ceiling" (1e6 GW) used to undo the scenario
+    in a Monte Carlo run while a single run honoured it.
+    """
+    from kreislauf.sfc import load_scenario
+    from kreislauf.sfc.burst import shipped_scenarios
+
+    energy = load_scenario(shipped_scenarios()["energy_ceiling"])
+    run = run_monte_carlo(model, read_distributions(), 6, 3, 12, scenario=energy, prepare=prep)
+    gw = run.to_xarray().sel(variable="GWcap").values  # (draw, period)
+    # the ceiling is GW_ceiling0 + GWstep * tq with tq the quarter count: 25 GW plus 0.5 a
+    # quarter, the same in every draw, far below the baseline's 1e6
+    assert np.allclose(gw, gw[0]) and gw.max() < 40 and gw.min() >= 25
+    single = simulate(model, 12, scenario=energy)
+    assert np.allclose(gw[0], np.asarray(single["GWcap"]).reshape(-1)[-gw.shape[1] :])

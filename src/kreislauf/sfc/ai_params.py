@@ -400,6 +400,10 @@ class Recalibrate:
 
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = list(entries)
+        # The raw inputs it takes (a scenario's values for these are fed in, not overridden).
+        self.accepts = frozenset(
+            e.name for e in self.entries if e.kind != "derived" and e.name != "COMMIT"
+        )
 
     def __call__(self, draws: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """``(params, initial)`` for :func:`kreislauf.sfc.simulate`."""

@@ -396,7 +396,7 @@ def simulate_draws(
     """
     from kreislauf.sfc import simulate
 
-    params, initial = prepare(draws) if prepare is not None else (dict(draws), None)
+    params, initial = _overrides(draws, scenario, prepare)
     res = simulate(model, periods, params=params, scenario=scenario, initial=initial)
     cube = res.cube
     if keep is not None:
@@ -406,6 +406,35 @@ def simulate_draws(
         cube = cube.sel(variable=list(keep))
     names = [str(v) for v in cube["variable"].values]
     return names, np.ascontiguousarray(cube.values), res.params, np.asarray(res.converged)
+
+
+def _overrides(
+    draws: dict[str, np.ndarray], scenario: Any, prepare: Prepare | None
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Engine ``(params, initial)``: the draws, with a scenario file's own values on top.
+
+    A scenario's parameters and initial values are deliberate choices, so they win over the
+    draws and over what ``prepare`` derives (the engine lets ``params`` win over the scenario,
+    so without this a preparer that returns every calibrated value would silently undo the
+    scenario). Values a preparer ``accepts`` (its raw inputs) are fed to it, so that derived
+    values follow the scenario too.
+    """
+    if prepare is None:
+        return dict(draws), None
+    fixed = dict(getattr(scenario, "params", None) or {})
+    accepts = getattr(prepare, "accepts", frozenset())
+    n = len(next(iter(draws.values()))) if draws else 1
+    fed = {
+        k: np.broadcast_to(np.asarray(v, dtype=float), (n,))
+        for k, v in fixed.items()
+        if k in accepts
+    }
+    params, initial = prepare(dict(draws) | fed)
+    params = dict(params) | {k: v for k, v in fixed.items() if k not in fed}
+    scen_initial = dict(getattr(scenario, "initial", None) or {})
+    if scen_initial:
+        initial = dict(initial or {}) | scen_initial
+    return params, initial
 
 
 def start_quarter(model: Any) -> pd.Period | None:
