@@ -38,6 +38,10 @@ def test_report_rejects_bad_options(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "expected 'en' or 'de'" in res.output
     res = runner.invoke(app, ["report", "--section", "nope", "--out", str(out)])
     assert res.exit_code == 2 and "unknown section" in res.output
+    res = runner.invoke(
+        app, ["report", "--store", str(tmp_path / "none.duckdb"), "--out", str(out)]
+    )
+    assert res.exit_code == 2 and "no store at" in res.output
     assert not out.exists()
 
 

@@ -20,6 +20,12 @@ def report(
         "--data-dir",
         help="Local market-data directory (default: $KREISLAUF_DATA_DIR if set).",
     ),
+    store: Path | None = typer.Option(
+        None,
+        "--store",
+        help="DuckDB store with market data cached by `kreislauf data load|fetch` "
+        "(default: $KREISLAUF_STORE or ~/.cache/kreislauf/store.duckdb, where it exists).",
+    ),
     seed: int = typer.Option(20251117, "--seed", help="Seed for all random draws."),
     section: list[str] | None = typer.Option(
         None, "--section", help="Only these sections (repeatable)."
@@ -38,11 +44,17 @@ def report(
             raise InputError.single(
                 f"unknown section(s) {unknown}; expected any of {SECTIONS}", field="--section"
             )
+        from kreislauf.store import default_store_path
+
         env_dir = os.environ.get("KREISLAUF_DATA_DIR")
+        if store is not None and not store.is_file():
+            raise InputError.single(f"no store at {store}", file=store, field="--store")
+        cached = store or default_store_path()
         ctx = ReportContext(
             lang=lang,  # type: ignore[arg-type]
             atlas_dir=atlas,
             data_dir=data_dir or (Path(env_dir) if env_dir else None),
+            store_path=cached if cached.is_file() else None,
             seed=seed,
         )
         con = console(stderr=True)

@@ -58,6 +58,7 @@ def render_html(sections: list[Section], ctx: ReportContext) -> str:
         "seed": ctx.seed,
         "atlas_dir": str(ctx.atlas_dir) if ctx.atlas_dir else "(shipped with the package)",
         "data_dir": str(ctx.data_dir) if ctx.data_dir else "(none)",
+        "store": str(ctx.store_path) if ctx.store_path else "(none)",
         **{k: str(v) for k, v in ctx.params.items()},
     }
     return render(sections, ctx, meta)
