@@ -73,10 +73,11 @@ def _profile3(
     syh: float,
     syy: float,
 ) -> float:
-    """Concentrated SSE from the window sums (intercept eliminated, 3x3 Cholesky).
+    """Concentrated SSE from the window sums (intercept eliminated, 3x3 system).
 
-    ``SSE = Syy_c - |z|^2`` where ``L z = b_c`` and ``L L' = M_c`` are the centred normal
-    equations of ``(B, C1, C2)``; ``inf`` when ``M_c`` is numerically singular.
+    ``SSE = Syy_c - b_c' M_c^-1 b_c`` with ``M_c``, ``b_c`` the centred normal equations of
+    ``(B, C1, C2)``, evaluated as ``b_c' adj(M_c) b_c / det(M_c)``; ``inf`` when ``M_c`` is
+    numerically singular.
     """
     mf = sf / nn
     mg = sg / nn
@@ -92,24 +93,22 @@ def _profile3(
     b2 = syg - sg * my
     b3 = syh - sh * my
     yyc = syy - sy * my
-    if not a11 > 1e-300:
+    # b' M^-1 b by the adjugate of the symmetric 3x3 M (no square roots)
+    c11 = a22 * a33 - a32 * a32
+    c12 = a31 * a32 - a21 * a33
+    c13 = a21 * a32 - a22 * a31
+    det = a11 * c11 + a21 * c12 + a31 * c13
+    if not det > 1e-12 * abs(a11 * a22 * a33) or not det > 0.0:
         return np.inf
-    l11 = np.sqrt(a11)
-    l21 = a21 / l11
-    l31 = a31 / l11
-    d2 = a22 - l21 * l21
-    if not (d2 > 1e-12 * abs(a22) and d2 > 0.0):
-        return np.inf
-    l22 = np.sqrt(d2)
-    l32 = (a32 - l31 * l21) / l22
-    d3 = a33 - l31 * l31 - l32 * l32
-    if not (d3 > 1e-12 * abs(a33) and d3 > 0.0):
-        return np.inf
-    l33 = np.sqrt(d3)
-    z1 = b1 / l11
-    z2 = (b2 - l21 * z1) / l22
-    z3 = (b3 - l31 * z1 - l32 * z2) / l33
-    sse = yyc - (z1 * z1 + z2 * z2 + z3 * z3)
+    c22 = a11 * a33 - a31 * a31
+    c23 = a21 * a31 - a11 * a32
+    c33 = a11 * a22 - a21 * a21
+    quad = (
+        b1 * (c11 * b1 + c12 * b2 + c13 * b3)
+        + b2 * (c12 * b1 + c22 * b2 + c23 * b3)
+        + b3 * (c13 * b1 + c23 * b2 + c33 * b3)
+    )
+    sse = yyc - quad / det
     return sse if sse > 0.0 else 0.0
 
 
@@ -132,7 +131,7 @@ def nested_grid(
     ``tc_grid[it]`` keeps the lowest concentrated cost over ``(m, w)`` in ``best_sse[j, it]``
     and its cell ``im * nw + iw`` in ``best_mw[j, it]`` (``inf`` / ``-1`` where ``tc`` is
     outside the window's ``[tc_lo[j], tc_hi[j]]``). The cost uses the intercept-eliminated
-    3x3 system (Cholesky), see :func:`_profile3`.
+    3x3 system, see :func:`_profile3`.
     """
     n = t.shape[0]
     nj = starts.shape[0]
