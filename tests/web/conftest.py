@@ -56,3 +56,35 @@ def live_server() -> Iterator[str]:
 def serve_app() -> object:
     """:func:`serving`, for tests that need a dashboard built with other arguments."""
     return serving
+
+
+def watched_page(browser: object, base: str) -> object:
+    """A new page that records every request not to ``base`` in ``page.external_requests``."""
+    pg = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    external: list[str] = []
+    pg.on(
+        "request",
+        lambda req: (
+            external.append(req.url) if not req.url.startswith((base, "data:", "about:")) else None
+        ),
+    )
+    pg.external_requests = external
+    return pg
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: str) -> Iterator[object]:
+    """Debian's chromium through Playwright, one per test module."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    from kreislauf.report.pdf import CHROMIUM_ARGS
+
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: object, live_server: str) -> object:
+    """One page on the plain dashboard, shared by a module's tests."""
+    return watched_page(browser, live_server)

@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
-from kreislauf.report.pdf import CHROMIUM_ARGS as ARGS  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def page(chromium_path: str, live_server: str) -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
-        pg = browser.new_page(viewport={"width": 1280, "height": 900})
-        external: list[str] = []
-        pg.on(
-            "request",
-            lambda req: (
-                external.append(req.url)
-                if not req.url.startswith((live_server, "data:", "about:"))
-                else None
-            ),
-        )
-        pg.external_requests = external  # type: ignore[attr-defined]
-        yield pg
-        browser.close()
 
 
 def _screenshot(page, folder: Path, name: str) -> None:

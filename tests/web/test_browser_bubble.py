@@ -10,7 +10,8 @@ import pytest
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
-from kreislauf.report.pdf import CHROMIUM_ARGS as ARGS  # noqa: E402
+from tests.web.conftest import watched_page  # noqa: E402
+
 from kreislauf.web.app import create_app  # noqa: E402
 from kreislauf.web.bubble_api import SERVE_COMMAND  # noqa: E402
 
@@ -20,27 +21,6 @@ def data_server(serve_app, shared_data: Path) -> Iterator[str]:
     """A dashboard with the real market data (``kreislauf serve --data-dir ../shared/data``)."""
     with serve_app(create_app(data_dir=shared_data)) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: str) -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path, args=ARGS)
-        yield b
-        b.close()
-
-
-def _page(browser, base: str):
-    pg = browser.new_page(viewport={"width": 1280, "height": 900})
-    external: list[str] = []
-    pg.on(
-        "request",
-        lambda req: (
-            external.append(req.url) if not req.url.startswith((base, "data:", "about:")) else None
-        ),
-    )
-    pg.external_requests = external  # type: ignore[attr-defined]
-    return pg
 
 
 def _run_and_wait(page, timeout: float = 90_000) -> None:
@@ -55,7 +35,7 @@ def _run_and_wait(page, timeout: float = 90_000) -> None:
 def test_psy_on_two_series_shades_episodes_and_the_chart_changes(
     browser, data_server: str, screenshot_dir: Path
 ) -> None:
-    page = _page(browser, data_server)
+    page = watched_page(browser, data_server)
     page.goto(f"{data_server}/bubble")
     page.wait_for_function("document.getElementById('series').options.length > 10")
     page.select_option("#series", "shiller:pd")
@@ -88,7 +68,7 @@ def test_psy_on_two_series_shades_episodes_and_the_chart_changes(
 
 
 def test_lppls_run_shows_both_confidences(browser, data_server: str) -> None:
-    page = _page(browser, data_server)
+    page = watched_page(browser, data_server)
     page.goto(f"{data_server}/bubble?series=NVDA")
     page.wait_for_function("document.getElementById('series').value === 'NVDA'")
     page.fill("#start", "2025-01")
@@ -110,7 +90,7 @@ def test_lppls_run_shows_both_confidences(browser, data_server: str) -> None:
 
 
 def test_a_long_psy_run_shows_progress_and_cancels(browser, data_server: str) -> None:
-    page = _page(browser, data_server)
+    page = watched_page(browser, data_server)
     page.goto(f"{data_server}/bubble?lang=de")
     page.wait_for_function("document.getElementById('series').options.length > 10")
     assert page.inner_text("#run") == "Rechnen" and page.inner_text("#cancel") == "Abbrechen"
@@ -123,8 +103,8 @@ def test_a_long_psy_run_shows_progress_and_cancels(browser, data_server: str) ->
     assert page.evaluate("document.getElementById('progress').value") < 1
 
 
-def test_bad_input_is_explained_on_the_page(browser, data_server: str) -> None:
-    page = _page(browser, data_server)
+def test_bad_input_is_explained_on_thewatched_page(browser, data_server: str) -> None:
+    page = watched_page(browser, data_server)
     page.goto(f"{data_server}/bubble")
     page.wait_for_function("document.getElementById('series').options.length > 10")
     page.fill("#reps", "50")
@@ -133,7 +113,7 @@ def test_bad_input_is_explained_on_the_page(browser, data_server: str) -> None:
 
 
 def test_without_data_the_page_names_the_command(browser, live_server: str) -> None:
-    page = _page(browser, live_server)
+    page = watched_page(browser, live_server)
     page.goto(f"{live_server}/bubble?lang=de")
     page.wait_for_selector("#no-data", state="visible")
     assert SERVE_COMMAND in page.inner_text("#no-data")
