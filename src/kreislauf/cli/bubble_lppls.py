@@ -18,71 +18,6 @@ from kreislauf.cli._common import emit, frame_table, handle_errors, summary_tabl
 from kreislauf.cli.bubble import app
 
 
-def _read_table(file: Path, column: str, date_col: str):
-    import pandas as pd
-
-    from kreislauf.errors import InputError, Problem
-
-    if not file.is_file():
-        raise InputError.single("file not found", file=str(file))
-    try:
-        if file.suffix.lower() == ".parquet":
-            frame = pd.read_parquet(file)
-        else:
-            frame = pd.read_csv(file, dtype=str, keep_default_na=False, na_values=[""])
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError, OSError) as err:
-        raise InputError.single(f"not a readable table: {err}", file=str(file)) from err
-    for col in (column, date_col):
-        if col not in frame.columns:
-            raise InputError.single(
-                f"column not found; the file has {list(frame.columns)}", file=str(file), field=col
-            )
-    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
-    bad = ~pd.notna(values) | (abs(values) == float("inf"))
-    if bad.any():
-        rows = [int(i) + 1 for i in bad.nonzero()[0][:20]]
-        raise InputError(
-            [
-                Problem(
-                    f"expected a finite price, got {frame[column].iloc[r - 1]!r}",
-                    str(file), r, column,
-                )
-                for r in rows
-            ]
-        )  # fmt: skip
-    dates = pd.to_datetime(frame[date_col], errors="coerce")
-    if dates.isna().any():
-        r = int(dates.isna().to_numpy().nonzero()[0][0]) + 1
-        raise InputError.single(
-            f"expected a date, got {frame[date_col].iloc[r - 1]!r}",
-            file=str(file),
-            row=r,
-            field=date_col,
-        )
-    return pd.Series(values, index=pd.DatetimeIndex(dates), name=column)
-
-
-def _market_series(data_dir: Path, symbol: str):
-    import pandas as pd
-
-    from kreislauf.data.directory import prices
-    from kreislauf.errors import InputError
-
-    table = prices(data_dir)
-    sub = table[table["symbol"].astype(str).str.lower() == symbol.lower()]
-    if sub.empty:
-        known = sorted(table["symbol"].astype(str).unique().tolist())[:40]
-        raise InputError.single(
-            f"no price series {symbol!r} under this directory; found {known}",
-            file=str(data_dir),
-            field="--series",
-        )
-    sub = sub.sort_values("date", kind="stable")
-    return pd.Series(
-        sub["close"].to_numpy(dtype=float), index=pd.DatetimeIndex(sub["date"]), name=symbol
-    )
-
-
 def _with_file(err, where: str):
     for p in err.problems:
         if p.file is None:
@@ -128,6 +63,8 @@ def lppls_command(
     ),
 ) -> None:
     """Fit the LPPLS bubble model (Filimonov & Sornette 2013) or its FCO confidence."""
+    from kreislauf.cli._series import market_series, read_table_series
+
     with handle_errors():
         from dataclasses import replace
 
@@ -142,7 +79,7 @@ def lppls_command(
                 field="--file/--series",
             )
         if file is not None:
-            s = _read_table(file, column, date_col)
+            s = read_table_series(file, column, date_col)
             where = str(file)
         else:
             ddir = resolve_data_dir(data_dir)
@@ -150,7 +87,7 @@ def lppls_command(
                 raise InputError.single(
                     "--series needs --data-dir or $KREISLAUF_DATA_DIR", field="--data-dir"
                 )
-            s = _market_series(ddir, series or "")
+            s = market_series(ddir, series or "")
             where = f"{ddir} ({series})"
         if last is not None:
             s = s.iloc[-last:]

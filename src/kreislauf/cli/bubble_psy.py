@@ -15,71 +15,6 @@ from kreislauf.cli._common import emit, frame_table, handle_errors, summary_tabl
 from kreislauf.cli.bubble import app
 
 
-def _read_table_series(file: Path, column: str, date_col: str | None):
-    import pandas as pd
-
-    from kreislauf.errors import InputError, Problem
-
-    if not file.is_file():
-        raise InputError.single("file not found", file=str(file))
-    try:
-        if file.suffix.lower() == ".parquet":
-            frame = pd.read_parquet(file)
-        else:
-            frame = pd.read_csv(file)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError, OSError) as err:
-        raise InputError.single(f"not a readable table: {err}", file=str(file)) from err
-    for col in [column] + ([date_col] if date_col else []):
-        if col not in frame.columns:
-            raise InputError.single(
-                f"column not found; the file has {list(frame.columns)}", file=str(file), field=col
-            )
-    values = pd.to_numeric(frame[column], errors="coerce")
-    bad = values.isna() | ~values.map(lambda v: pd.notna(v) and abs(v) != float("inf"))
-    if bad.any():
-        rows = [int(i) + 1 for i in frame.index[bad][:20]]
-        raise InputError(
-            [
-                Problem(f"not a finite number: {frame[column].iloc[r - 1]!r}", str(file), r, column)
-                for r in rows
-            ]
-        )
-    if date_col:
-        dates = pd.to_datetime(frame[date_col], errors="coerce")
-        if dates.isna().any():
-            r = int(frame.index[dates.isna()][0]) + 1
-            raise InputError.single(
-                f"not a date: {frame[date_col].iloc[r - 1]!r}",
-                file=str(file),
-                row=r,
-                field=date_col,
-            )
-        values.index = pd.DatetimeIndex(dates)
-    values.name = column
-    return values
-
-
-def _market_series(data_dir: Path, symbol: str):
-    import pandas as pd
-
-    from kreislauf.data.directory import prices
-    from kreislauf.errors import InputError
-
-    table = prices(data_dir)
-    sub = table[table["symbol"] == symbol]
-    if sub.empty:
-        known = sorted(table["symbol"].unique().tolist())[:40]
-        raise InputError.single(
-            f"no price series {symbol!r} under this directory; found {known}",
-            file=str(data_dir),
-            field="--series",
-        )
-    sub = sub.drop_duplicates("date", keep="last").sort_values("date")
-    s = pd.Series(sub["close"].to_numpy(dtype=float), index=pd.DatetimeIndex(sub["date"]))
-    s.name = symbol
-    return s
-
-
 @app.command("psy")
 def psy_command(
     file: Path | None = typer.Option(None, "--file", help="CSV or Parquet table with the series."),
@@ -113,6 +48,8 @@ def psy_command(
     out: Path | None = typer.Option(None, "--out", help="Export (.csv/.parquet/.json/.html)."),
 ) -> None:
     """PSY (2015) SADF/GSADF tests and date-stamped explosive episodes of one series."""
+    from kreislauf.cli._series import market_series, read_table_series
+
     with handle_errors():
         import pandas as pd
 
@@ -127,14 +64,14 @@ def psy_command(
         if file is not None:
             if column is None:
                 raise InputError.single("--file needs --column", field="--column")
-            s = _read_table_series(file, column, date_col)
+            s = read_table_series(file, column, date_col)
         else:
             ddir = resolve_data_dir(data_dir)
             if ddir is None:
                 raise InputError.single(
                     "--series needs --data-dir or $KREISLAUF_DATA_DIR", field="--data-dir"
                 )
-            s = _market_series(ddir, series)
+            s = market_series(ddir, series)
         if start or end:
             if not isinstance(s.index, pd.DatetimeIndex):
                 raise InputError.single("--start/--end need --date-col", field="--start")
