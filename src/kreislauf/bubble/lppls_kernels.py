@@ -307,7 +307,9 @@ def search_windows(
     early after ``patience`` consecutive searches that do not lower the best SSE by more
     than one part in 1e9 (the two near-``t2`` starts, see :data:`NEAR`, go first and do not
     count towards ``patience``; ``near_hi[j]`` bounds that region). ``warm[j]`` (``tc, m,
-    w``; NaN for none) is an extra first start, e.g. the previous end date's optimum.
+    w``; NaN for none) is an extra first start, e.g. the previous end date's optimum; for
+    ``j > 0`` the optimum of window ``j - 1`` (same ``t2``, a few observations longer) is
+    the next one.
     ``n_local[j]`` is the number of local searches run.
     """
     nj = starts.shape[0]
@@ -378,8 +380,12 @@ def search_windows(
         n_used = 0
         stale = 0
         runs = 0
-        if np.isfinite(warm[j, 0]) and max_searches > 0:
-            x0[:] = warm[j, :]
+        # the previous end date's optimum, then the next larger window's (same t2)
+        for src in range(2):
+            ok = np.isfinite(warm[j, 0]) if src == 0 else j > 0 and np.isfinite(out[j - 1, 7])
+            if not ok or runs >= max_searches:
+                continue
+            x0[:] = warm[j, :] if src == 0 else out[j - 1, :3]
             _side(x0[0], tc_lo[j], tc_hi[j], lo, hi)
             sse = lm_refine(tw, yw, x0, lo, hi, max_iter, cand, tol, EXPLORE_TRIES, False)
             runs += 1
