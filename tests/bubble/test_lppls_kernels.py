@@ -50,13 +50,17 @@ def test_linear_solve_matches_lstsq(data, tc, m, w) -> None:
     assert sse == pytest.approx(float(np.sum((y - x @ beta) ** 2)), rel=1e-9)
 
 
-def test_nested_grid_costs_match_lstsq(data) -> None:
-    """The shared-grid concentrated cost of every nested window equals the lstsq SSE."""
+@pytest.mark.parametrize("w_list", [[7.0, 10.0, 12.0], [6.4, 8.15, 9.9, 11.65]])
+def test_nested_grid_costs_match_lstsq(data, w_list) -> None:
+    """The shared-grid concentrated cost of every nested window equals the lstsq SSE.
+
+    The second ``w`` grid is evenly spaced: its cos/sin come from angle addition.
+    """
     t, y = data
     starts = np.array([0, 20, 55, 90], dtype=np.int64)
     tc_grid = np.array([0.01, 0.05, 0.2])
     m_grid = np.array([0.3, 0.6])
-    w_grid = np.array([7.0, 10.0, 12.0])
+    w_grid = np.array(w_list)
     lo = np.full(4, -1.0)
     hi = np.full(4, 1.0)
     best = np.empty((4, 3))

@@ -168,6 +168,11 @@ def nested_grid(
     sff = np.empty(nj)
     syf = np.empty(nj)
     feas = np.empty(nj, dtype=np.bool_)
+    # an evenly spaced w grid (confidence_fits) gets its cos/sin by angle addition
+    dw = w_grid[1] - w_grid[0] if nw > 1 else 0.0
+    even = nw > 1 and dw > 0.0
+    for k in range(2, nw):
+        even = even and abs(w_grid[k] - w_grid[k - 1] - dw) <= 1e-12 * w_grid[k]
     for it in range(tc_grid.shape[0]):
         tc = tc_grid[it]
         any_feas = False
@@ -181,16 +186,23 @@ def nested_grid(
             if tau < EPS:
                 tau = EPS
             lg[i] = np.log(tau)
-        for iw in range(nw):
-            w = w_grid[iw]
-            for i in range(n):
-                c = np.cos(w * lg[i])
-                s = np.sin(w * lg[i])
+        for i in range(n):
+            if even:  # angle addition: two sin/cos pairs per point instead of nw
+                c = np.cos(w_grid[0] * lg[i])
+                s = np.sin(w_grid[0] * lg[i])
+                cd = np.cos(dw * lg[i])
+                sd = np.sin(dw * lg[i])
+            for iw in range(nw):
+                if not even:
+                    c = np.cos(w_grid[iw] * lg[i])
+                    s = np.sin(w_grid[iw] * lg[i])
                 co[iw, i] = c
                 si[iw, i] = s
                 cc[iw, i] = c * c
                 cs[iw, i] = c * s
                 ss[iw, i] = s * s
+                if even:
+                    c, s = c * cd - s * sd, s * cd + c * sd
         for im in range(nm):
             m = m_grid[im]
             a1 = 0.0
@@ -508,7 +520,9 @@ def confidence_fits(
 
     End date ``e`` closes the window ``[i, i + window_size)`` with ``i = e * outer_increment``;
     its nested windows start at ``i + offsets[j]``. With ``use_warm`` each window's
-    optimum seeds the same window one end date later (an extra first start). Parameters
+    optimum seeds the same window one end date later (an extra first start). The ``w``
+    grid is evenly spaced with one random shift ``u_w[e, 0]`` per end date (its cos/sin by
+    angle addition in :func:`nested_grid`); ``tc`` and ``m`` are stratified. Parameters
     come back in absolute units (``tc`` in the same years as ``t``, ``A`` on the log-price
     scale of ``y``).
     """
@@ -524,6 +538,7 @@ def confidence_fits(
     nl = np.empty(nj, dtype=np.int64)
     warm = np.full((nj, 3), np.nan)
     near_hi = np.empty(nj)
+    nw_grid = u_w.shape[1]  # w grid: evenly spaced, one random shift per end date
     for e in range(n_end):
         i0 = e * outer_increment
         t2 = t[i0 + window_size - 1]
@@ -542,7 +557,7 @@ def confidence_fits(
             u_tc_small[e],
         )  # fmt: skip
         mg = stratified(m_lo, m_hi, u_m[e])
-        wg = stratified(w_lo, w_hi, u_w[e])
+        wg = w_lo + (np.arange(nw_grid) + u_w[e, 0]) * ((w_hi - w_lo) / nw_grid)
         search_windows(
             tw,
             yw,
