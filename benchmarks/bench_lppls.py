@@ -163,8 +163,11 @@ def main() -> None:
                 and box.w[0] <= f["w"] <= box.w[1]
                 and t2 - min(0.5 * dt, 60.0) <= f["tc"] <= t2 + min(0.5 * dt, 252.0)
             )
-            rows.append((sse_l, sse_k, inbox))
-    cmp = pd.DataFrame(rows, columns=["sse_lppls", "sse_kreislauf", "lppls_in_box"])
+            rows.append((sse_l, sse_k, inbox, str(dates[i2 - 1].date()), i2 - i1,
+                         f["tc"] - t2, k["tc_years"] * 365.25))  # fmt: skip
+    cols = ["sse_lppls", "sse_kreislauf", "lppls_in_box", "t2", "n_obs", "tc_lppls_days",
+            "tc_kreislauf_days"]  # fmt: skip
+    cmp = pd.DataFrame(rows, columns=cols)
     rel = (cmp["sse_kreislauf"] - cmp["sse_lppls"]) / cmp["sse_lppls"]
     inb = cmp["lppls_in_box"]
     worse = inb & (rel > 1e-9)
@@ -186,6 +189,8 @@ def main() -> None:
           f"{int((inb & ~worse).sum())}, higher on {int(worse.sum())} "
           f"(max rel. excess {float(rel[inb].max()):.2e}); strictly lower (by > 1e-6) on "
           f"{int((inb & (rel < -1e-6)).sum())}.")  # fmt: skip
+    if worse.any():
+        print(cmp[worse].assign(rel_excess=rel[worse]).to_string())
     out_box = ~inb
     print(f"lppls fits outside the box: {int(out_box.sum())} (failed: "
           f"{int(np.isinf(cmp['sse_lppls']).sum())}); there lppls's unbounded SSE is lower on "
