@@ -42,6 +42,7 @@ from kreislauf.bubble.lppls_local import (  # noqa: F401  (re-exported kernels)
     linear_params,
     lm_refine,
     lppls_curve,
+    window_rel_error,
 )
 
 N_OUT = 8  # tc, m, w, A, B, C1, C2, sse
@@ -593,34 +594,3 @@ def confidence_fits(
             fits[e, j, 3] += y2
             n_local[e, j] = nl[j]
     return fits, n_local
-
-
-@njit(cache=True)
-def window_rel_error(
-    t: np.ndarray, y: np.ndarray, start_pos: np.ndarray, end_pos: np.ndarray, fits: np.ndarray
-) -> np.ndarray:
-    """Mean ``|p / p_hat - 1|`` of every window's fit (NaN where the fit failed).
-
-    ``fits[e, j]`` holds absolute ``(tc, m, w, A, B, C1, C2, sse)`` of the window
-    ``[start_pos[e, j], end_pos[e]]`` (positions in ``t`` and the log prices ``y``).
-    """
-    n_end, nj = start_pos.shape
-    out = np.full((n_end, nj), np.nan)
-    for e in range(n_end):
-        for j in range(nj):
-            tc, m, w, a, b, c1, c2, sse = fits[e, j]
-            if not np.isfinite(sse):
-                continue
-            acc = 0.0
-            cnt = 0
-            for i in range(start_pos[e, j], end_pos[e] + 1):
-                tau = abs(tc - t[i])
-                if tau < EPS:
-                    tau = EPS
-                lg = np.log(tau)
-                f = np.exp(m * lg)
-                yhat = a + f * (b + c1 * np.cos(w * lg) + c2 * np.sin(w * lg))
-                acc += abs(np.exp(y[i] - yhat) - 1.0)
-                cnt += 1
-            out[e, j] = acc / cnt
-    return out
