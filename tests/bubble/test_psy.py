@@ -177,3 +177,14 @@ def test_stamp_episodes_runs_filter_and_ongoing() -> None:
     ]
     assert eps[1].peak == 11
     assert len(stamp_episodes(idx, values, exceed, 1)) == 3
+
+
+def test_progress_reports_every_batch_of_replications() -> None:
+    rng = np.random.default_rng(3)
+    y = pd.Series(np.cumsum(rng.standard_normal(120)))
+    calls: list[tuple[int, int]] = []
+    with_progress = psy(y, reps=600, seed=1, progress=lambda d, r: calls.append((d, r)))
+    without = psy(y, reps=600, seed=1)
+    assert calls[-1] == (600, 600) and len(calls) >= 2
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert with_progress.summary()["gsadf_cv"] == without.summary()["gsadf_cv"]

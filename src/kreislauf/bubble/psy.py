@@ -30,6 +30,7 @@ True
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -241,6 +242,7 @@ def psy(
     drift_eta: float = PSY_DRIFT_ETA,
     multiplier: str = "normal",
     fwer_window: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PSYResult:
     """Run the PSY test on one series and date-stamp its explosive episodes.
 
@@ -275,6 +277,8 @@ def psy(
         Wild-bootstrap multiplier.
     fwer_window : int, optional
         Family-wise size control over this many observations (off by default).
+    progress : callable, optional
+        ``progress(done, reps)`` as the critical-value replications are computed.
 
     Returns
     -------
@@ -321,6 +325,7 @@ def psy(
         drift_eta=drift_eta,
         multiplier=multiplier,
         fwer_window=fwer_window,
+        progress=progress,
     )
     full = np.full(n, np.nan)
     full[w - 1 :] = b_seq

@@ -40,6 +40,7 @@ our generalisation for the genuine (date-keeping) wild bootstrap. It is off by d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -243,8 +244,11 @@ def simulate_null(
     drift_d: float = PSY_DRIFT_D,
     drift_eta: float = PSY_DRIFT_ETA,
     multiplier: str = "normal",
+    progress: Callable[[int, int], None] | None = None,
 ) -> NullDraws:
     """Simulate ``reps`` null replications and their ADF/BSADF/SADF statistics (seeded).
+
+    ``progress(done, reps)``, if given, is called after each batch of replications.
 
     The same statistic (window, lags, lag selection) as on the data is computed on each
     replication; replications are generated in batches of 250 from one
@@ -284,6 +288,8 @@ def simulate_null(
         sp_parts.append(np.fmax.accumulate(fwd, axis=1))
         adf_parts.append(fwd[:, -1])
         done += size
+        if progress is not None:
+            progress(done, reps)
     return NullDraws(np.vstack(bs_parts), np.vstack(sp_parts), np.concatenate(adf_parts))
 
 
@@ -304,6 +310,7 @@ def critical_values(
     drift_eta: float = PSY_DRIFT_ETA,
     multiplier: str = "normal",
     fwer_window: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CriticalValues:
     """Critical values of ADF, SADF, GSADF and the date-stamping sequence.
 
@@ -332,6 +339,8 @@ def critical_values(
         Wild-bootstrap multiplier distribution.
     fwer_window : int, optional
         Family-wise control over this many observations (module doc).
+    progress : callable, optional
+        ``progress(done, reps)`` after each batch of replications.
 
     Returns
     -------
@@ -354,6 +363,7 @@ def critical_values(
         drift_d=drift_d,
         drift_eta=drift_eta,
         multiplier=multiplier,
+        progress=progress,
     )
     seq_draws = draws.bsadf if rule == "psy" else draws.sadf_path
     if fwer_window is not None and fwer_window > 1:

@@ -360,35 +360,6 @@ def _light(info: SeriesInfo) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------ job bodies (worker process)
-def _mc_progress(progress: Callable[[float], None], reps: int, share: float) -> Any:
-    """Count Monte Carlo replications as the PSY engine evaluates them (worker process only).
-
-    The engine (``kreislauf.bubble.psy``) takes no progress callback; its replications pass
-    through ``psy_critical.window_sequences_batch`` in batches. In this job's own process that
-    name is wrapped to count them, so the bar shows replications done. Returns a restore
-    function; without the name nothing is wrapped and the bar moves by stages only.
-    """
-    from kreislauf.bubble import psy_critical
-
-    inner = getattr(psy_critical, "window_sequences_batch", None)
-    if inner is None:
-        return lambda: None
-    done = [0]
-
-    def counted(paths: Any, *args: Any, **kwargs: Any) -> Any:
-        out = inner(paths, *args, **kwargs)
-        done[0] += len(paths)
-        progress(share + (0.97 - share) * min(1.0, done[0] / reps))
-        return out
-
-    psy_critical.window_sequences_batch = counted
-
-    def restore() -> None:
-        psy_critical.window_sequences_batch = inner
-
-    return restore
-
-
 def psy_payload(
     *,
     progress: Callable[[float], None],
@@ -401,22 +372,19 @@ def psy_payload(
 
     progress(0.02)
     lags: int | str = opts["lags"] if opts["lag_selection"] == "fixed" else opts["lag_selection"]
-    restore = _mc_progress(progress, opts["reps"], 0.05)
-    try:
-        res = psy(
-            values.rename(info["id"]),
-            min_window=opts["min_window"],
-            lags=lags,
-            max_lags=max(1, opts["lags"]),
-            critical=opts["critical"],
-            reps=opts["reps"],
-            seed=opts["seed"],
-            rule=opts["rule"],
-            significance=opts["significance"],
-            log=opts["log"],
-        )
-    finally:
-        restore()
+    res = psy(
+        values.rename(info["id"]),
+        min_window=opts["min_window"],
+        lags=lags,
+        max_lags=max(1, opts["lags"]),
+        critical=opts["critical"],
+        reps=opts["reps"],
+        seed=opts["seed"],
+        rule=opts["rule"],
+        significance=opts["significance"],
+        log=opts["log"],
+        progress=lambda done, reps: progress(0.05 + 0.92 * done / reps),
+    )
     f = res.to_frame()
     level = f"cv_{round(opts['significance'] * 100)}"
     summ = res.summary()
