@@ -88,3 +88,15 @@ def browser(chromium_path: str) -> Iterator[object]:
 def page(browser: object, live_server: str) -> object:
     """One page on the plain dashboard, shared by a module's tests."""
     return watched_page(browser, live_server)
+
+
+def wait_for_job(client: object, job_id: str, timeout: float = 60.0) -> dict:
+    """Poll ``/api/jobs/{job_id}`` until the job has left ``queued``/``running``; its state."""
+    deadline = time.time() + timeout
+    state: dict = {}
+    while time.time() < deadline:
+        state = client.get(f"/api/jobs/{job_id}").json()  # type: ignore[attr-defined]
+        if state["status"] not in ("queued", "running"):
+            return state
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} still {state.get('status')} after {timeout} s")

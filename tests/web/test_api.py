@@ -8,6 +8,7 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the web extra is not installed")
 from fastapi.testclient import TestClient
+from tests.web.conftest import wait_for_job
 
 from kreislauf.web.app import create_app
 
@@ -50,11 +51,7 @@ def test_bad_input_names_the_field(client: TestClient, body: dict, field: str) -
 
 def test_sweep_job_reports_progress_and_completes(client: TestClient) -> None:
     job = client.post("/api/sweeps/memory", json={"steps": 3}).json()
-    for _ in range(200):
-        state = client.get(f"/api/jobs/{job['id']}").json()
-        if state["status"] == "done":
-            break
-        time.sleep(0.05)
+    state = wait_for_job(client, job["id"], timeout=10)
     assert state["status"] == "done" and state["progress"] == 1.0
     peaks = [r["peak_multiple"] for r in state["result"]["rows"]]
     assert peaks == sorted(peaks) and len(peaks) == 3
@@ -64,11 +61,7 @@ def test_sweep_job_can_be_cancelled(client: TestClient) -> None:
     job = client.post("/api/sweeps/memory", json={"steps": 50, "step_delay": 0.2}).json()
     time.sleep(0.3)
     assert client.delete(f"/api/jobs/{job['id']}").status_code == 200
-    for _ in range(100):
-        state = client.get(f"/api/jobs/{job['id']}").json()
-        if state["status"] == "cancelled":
-            break
-        time.sleep(0.05)
+    state = wait_for_job(client, job["id"], timeout=5)
     assert state["status"] == "cancelled" and state["progress"] < 1.0
     assert client.get("/api/jobs/nope").status_code == 404
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 pytest.importorskip("fastapi", reason="the web extra is not installed")
 from fastapi.testclient import TestClient
 from tests.conftest import shared_file
+from tests.web.conftest import wait_for_job
 
 from kreislauf.errors import InputError
 from kreislauf.web.app import create_app
@@ -31,16 +32,6 @@ def client(shared_data: Path) -> TestClient:
 @pytest.fixture(scope="module")
 def bare() -> TestClient:
     return TestClient(create_app())
-
-
-def _wait(client: TestClient, job_id: str, timeout: float = 60.0) -> dict:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        state = client.get(f"/api/jobs/{job_id}").json()
-        if state["status"] not in ("queued", "running"):
-            return state
-        time.sleep(0.1)
-    raise AssertionError(f"job {job_id} still {state['status']} after {timeout} s")
 
 
 def test_catalogue_lists_every_family_with_coverage(client: TestClient) -> None:
@@ -156,7 +147,7 @@ def test_psy_job_equals_the_engine_run_directly(client: TestClient) -> None:
     body = {"series": "shiller:pd", "start": "1950-01", "end": "2010-12", "reps": 200, "seed": 7}
     job = client.post("/api/bubble/psy", json=body)
     assert job.status_code == 202
-    state = _wait(client, job.json()["id"])
+    state = wait_for_job(client, job.json()["id"])
     assert state["status"] == "done", state["error"]
     out = state["result"]
     info = client.app.state.bubble_series.series["shiller:pd"]
@@ -181,7 +172,7 @@ def test_psy_job_reports_progress_and_cancels_its_worker_process(client: TestCli
         time.sleep(0.05)
     assert 0.1 < seen < 1.0
     assert client.delete(f"/api/jobs/{job['id']}").status_code == 200
-    state = _wait(client, job["id"], timeout=10)
+    state = wait_for_job(client, job["id"], timeout=10)
     assert state["status"] == "cancelled" and state["progress"] < 1.0
     assert multiprocessing.active_children() == []  # the worker was terminated and reaped
 
@@ -195,7 +186,7 @@ def test_too_many_active_jobs_get_429(client: TestClient) -> None:
         for i in ids:
             client.delete(f"/api/jobs/{i}")
     for i in ids:
-        assert _wait(client, i, timeout=15)["status"] == "cancelled"
+        assert wait_for_job(client, i, timeout=15)["status"] == "cancelled"
 
 
 def test_lppls_job_equals_the_engine_run_directly(client: TestClient) -> None:
@@ -210,7 +201,7 @@ def test_lppls_job_equals_the_engine_run_directly(client: TestClient) -> None:
         "inner_increment": 10,
         "max_searches": 5,
     }
-    state = _wait(client, client.post("/api/bubble/lppls", json=body).json()["id"])
+    state = wait_for_job(client, client.post("/api/bubble/lppls", json=body).json()["id"])
     assert state["status"] == "done", state["error"]
     info = client.app.state.bubble_series.series["NVDA"]
     direct = confidence(

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 pytest.importorskip("fastapi", reason="the web extra is not installed")
 from fastapi.testclient import TestClient
+from tests.web.conftest import wait_for_job
 
 from kreislauf.sfc import load_model, load_scenario, simulate
 from kreislauf.web.app import create_app
@@ -20,16 +21,6 @@ from kreislauf.web.scenarios_api import QUANTILES, slider_range
 @pytest.fixture(scope="module")
 def client() -> TestClient:
     return TestClient(create_app())
-
-
-def _wait(client: TestClient, job_id: str, timeout: float = 60.0) -> dict:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        state = client.get(f"/api/jobs/{job_id}").json()
-        if state["status"] not in ("queued", "running"):
-            return state
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} still {state['status']} after {timeout} s")
 
 
 def _models(client: TestClient) -> dict[str, dict]:
@@ -138,7 +129,7 @@ def test_monte_carlo_with_declared_distributions_equals_the_engine(client: TestC
     from kreislauf.sfc.montecarlo import read_distributions, run_monte_carlo
 
     body = {"draws": 300, "periods": 12, "seed": 3, "variables": ["VL", "VV"]}
-    state = _wait(
+    state = wait_for_job(
         client, client.post("/api/scenarios/ai_circuit/montecarlo", json=body).json()["id"]
     )
     assert state["status"] == "done", state["error"]
@@ -161,7 +152,7 @@ def test_monte_carlo_with_declared_distributions_equals_the_engine(client: TestC
 
 def test_uniform_monte_carlo_bands_are_ordered_and_bracket_the_median(client: TestClient) -> None:
     body = {"draws": 400, "periods": 20, "vary": ["alpha1", "theta"], "spread": 0.3}
-    out = _wait(client, client.post("/api/scenarios/sim/montecarlo", json=body).json()["id"])
+    out = wait_for_job(client, client.post("/api/scenarios/sim/montecarlo", json=body).json()["id"])
     bands = out["result"]["bands"]["Y"]
     qs = np.array([bands[k] for k in ("p05", "p25", "p50", "p75", "p95")])
     assert np.all(np.diff(qs, axis=0) >= 0) and np.all(qs[4] - qs[0] > 0)
@@ -180,9 +171,9 @@ def test_monte_carlo_reports_progress_and_cancels(client: TestClient) -> None:
     assert second.status_code == 202 and third.status_code == 429  # two at a time
     for j in (job, second.json()):
         assert client.delete(f"/api/jobs/{j['id']}").status_code == 200
-    state = _wait(client, job["id"], timeout=10)
+    state = wait_for_job(client, job["id"], timeout=10)
     assert state["status"] == "cancelled" and 0 < state["progress"] < 1
-    assert _wait(client, second.json()["id"], timeout=10)["status"] == "cancelled"
+    assert wait_for_job(client, second.json()["id"], timeout=10)["status"] == "cancelled"
 
 
 @given(alpha1=st.floats(0.0, 1.0), theta=st.floats(0.0, 1.0))
@@ -215,7 +206,9 @@ def test_monte_carlo_keeps_the_scenario_files_calibration_values(client: TestCli
     # energy_ceiling sets GW_ceiling0 = 25 (+ GWstep); the deterministic run caps GWcap at 45 GW
     # by period 40. Recalibrated draws must keep the file's value, not the calibration's 1e6.
     body = {"draws": 20, "scenario": "energy_ceiling", "variables": ["GWcap"]}
-    out = _wait(client, client.post("/api/scenarios/ai_circuit/montecarlo", json=body).json()["id"])
+    out = wait_for_job(
+        client, client.post("/api/scenarios/ai_circuit/montecarlo", json=body).json()["id"]
+    )
     from kreislauf.sfc.burst import shipped_scenarios
 
     direct = simulate(
