@@ -12,13 +12,18 @@ What is checked against what
   against exuber's C++ core (pyexuber 0.1.0, ``exuber.radf``), the reference implementation
   the R package ships; exuber's ``minw`` counts regression rows, so its windows hold
   ``minw + 1`` observations and we pass ``min_window = psy_minw(T) + 1``.
-* Published numbers: the SADF/GSADF statistics and finite-sample critical values of PSY
-  (2015, IER 56(4)) table for this series could not be retrieved with the search tool
-  available to this project (the paper's text is not in its corpus), so no test asserts them;
-  docs/bubble-psy.md says so. The date-stamping is checked only at year resolution against
-  three well-known run-ups of this series (the 1879-80 boom after the Long Depression, the
-  1928-29 run-up to the Great Crash and the late-1990s dot-com boom): a plausibility check
-  of the episodes, not a reproduction of the paper's dates.
+* Published numbers: PSY (2015, IER 56(4), 1043-1078), Table 8 and the date-stamped
+  episodes of its Figure 7 (BSADF against the 95 % Monte Carlo sequence), as quoted in
+  ``refcard.md`` of the public repository Nakamoto911/adf (commit c916bd0b; a replication
+  project's "numerical results extracted from the paper"), read through this project's
+  search tool. The paper's own text could not be retrieved, so these are a SECONDARY source;
+  the GSADF value also agrees with the value remembered from the paper when this test was
+  written. The values are in ``PUBLISHED`` below; docs/bubble-psy.md tabulates ours against
+  them. What reproduces: the GSADF (4.21) and its end month, the SADF's window, the critical
+  values within Monte Carlo error, the end month of all six bubble episodes and their start
+  within 8 months. What does not: the SADF value (3.443 here against 3.30, on the same
+  window; a strict xfail below), the start of the GSADF window (1976-02 against 1976-04),
+  the 2009 downturn episode (not stamped here) and one extra episode here (1958-11..1959-08).
 """
 
 from __future__ import annotations
@@ -28,10 +33,36 @@ import pandas as pd
 import pytest
 from tests.conftest import shared_file
 
+from kreislauf.bubble.adf import adf_window
 from kreislauf.bubble.psy import psy
 from kreislauf.bubble.psy_critical import quantile_se, simulate_null
 
 PATH = "bubble_cases/sp500_price_dividend_1871_2011.csv"
+
+# PSY (2015) Table 8 and Figure 7, as quoted in Nakamoto911/adf refcard.md (secondary source,
+# see the module docstring). Lag 0, r0 = 0.01 + 1.8/sqrt(T) (90 observations), finite-sample
+# critical values from 2,000 Monte Carlo replications, date-stamping at 95 %.
+PUBLISHED = {
+    "sadf": 3.30,
+    "sadf_window": ("1871-01", "2000-07"),
+    "gsadf": 4.21,
+    "gsadf_window": ("1976-04", "1999-06"),
+    "cv": {
+        "sadf": {0.90: 1.30, 0.95: 1.59, 0.99: 2.14},
+        "gsadf": {0.90: 2.17, 0.95: 2.34, 0.99: 2.74},
+    },
+    "cv_reps": 2000,
+    # (start, end); the 1917 and 2009 episodes are downturns in the paper's reading
+    "episodes": [
+        ("1879-10", "1880-04"),
+        ("1917-08", "1918-04"),
+        ("1928-11", "1929-10"),
+        ("1955-01", "1956-04"),
+        ("1986-06", "1987-09"),
+        ("1995-11", "2001-08"),
+        ("2009-02", "2009-04"),
+    ],
+}
 
 
 def pd_series(column: str = "pv_ratio_norm") -> pd.Series:
@@ -65,17 +96,62 @@ def test_normalised_and_raw_ratio_agree() -> None:
     np.testing.assert_allclose(a.bsadf, b.bsadf, rtol=0, atol=1e-6, equal_nan=True)
 
 
-def test_date_stamped_episodes() -> None:
-    r = psy(pd_series(), reps=400, seed=0)
+def months(a: pd.Timestamp, b: str) -> int:
+    """Signed months from the published month ``b`` to ``a``."""
+    pb = pd.Timestamp(b)
+    return (a.year - pb.year) * 12 + a.month - pb.month
+
+
+def test_statistics_against_published() -> None:
+    s = pd_series()
+    r = psy(s, reps=20, seed=0)
+    assert round(r.gsadf, 2) == PUBLISHED["gsadf"]  # 4.2069
+    y = s.to_numpy()
+    pos = {d.strftime("%Y-%m"): i for i, d in enumerate(s.index)}
+    # the SADF is attained on the published subsample (expanding window from 1871-01)
+    end = pos[PUBLISHED["sadf_window"][1]]
+    assert adf_window(y, 0, end + 1, 0) == pytest.approx(r.sadf, abs=1e-12)
+    # the GSADF's window ends in the published month; it starts two months earlier here
+    g_end = pos[PUBLISHED["gsadf_window"][1]]
+    vals = [adf_window(y, st, g_end + 1, 0) for st in range(g_end - r.min_window + 2)]
+    assert max(vals) == pytest.approx(r.gsadf, abs=1e-12)
+    assert s.index[int(np.argmax(vals))] == pd.Timestamp("1976-02-01")
+
+
+@pytest.mark.xfail(strict=True, reason="SADF 3.443 here vs 3.30 published, same window (open)")
+def test_sadf_equals_published() -> None:
+    assert round(psy(pd_series(), reps=20, seed=0).sadf, 2) == PUBLISHED["sadf"]
+
+
+def test_critical_values_against_published() -> None:
+    """Our 2,000-replication Monte Carlo against the paper's, within 3 combined MC s.e."""
+    n = 1680
+    ours = simulate_null(n, min_window=90, reps=PUBLISHED["cv_reps"], seed=0)
+    for name, draws in (("sadf", ours.sadf), ("gsadf", ours.gsadf)):
+        for p, pub in PUBLISHED["cv"][name].items():
+            # the paper's quantile has the same Monte Carlo error as ours (same reps)
+            se = np.sqrt(2.0) * quantile_se(draws, p)
+            assert abs(np.quantile(draws, p) - pub) < 3.0 * se, (name, p, np.quantile(draws, p))
+
+
+def test_date_stamped_episodes_against_published() -> None:
+    r = psy(pd_series(), reps=2000, seed=0)
     assert r.rejects("sadf", 0.99) and r.rejects("gsadf", 0.99)
-
-    def overlaps(a: str, b: str) -> bool:
-        return any(ep.start <= pd.Timestamp(b) and ep.end >= pd.Timestamp(a) for ep in r.episodes)
-
-    assert overlaps("1879-01", "1880-12"), r.summary()["episodes"]
-    assert overlaps("1928-01", "1929-12"), r.summary()["episodes"]
-    dotcom = [ep for ep in r.episodes if ep.start.year in range(1995, 1999)]
-    assert dotcom and dotcom[0].end.year >= 2000, r.summary()["episodes"]
+    found = []
+    for start, end in PUBLISHED["episodes"]:
+        hit = [ep for ep in r.episodes if ep.start <= pd.Timestamp(end) + pd.offsets.MonthEnd(
+            0) and ep.end >= pd.Timestamp(start)]  # fmt: skip
+        found.append(bool(hit))
+        if not hit:
+            continue
+        # the episode ends in the published month; it starts within 8 months of it
+        assert months(hit[-1].end, end) == 0, (start, end, hit)
+        assert abs(months(hit[0].start, start)) <= 8, (start, end, hit)
+    # every bubble episode is found; the 2009 downturn (last) is not stamped here
+    assert found == [True] * 6 + [False], r.summary()["episodes"]
+    # one episode here has no published counterpart
+    extra = [ep for ep in r.episodes if ep.start.year in (1958, 1959)]
+    assert len(r.episodes) == 8 and len(extra) == 1
     # nothing is stamped inside the minimum window or shorter than the minimum duration
     assert all(ep.duration >= r.min_duration for ep in r.episodes)
 
