@@ -19,9 +19,10 @@ w ~ 0, tc far outside the window); kreislauf is run a second time with bounds eq
 t2+dt/2), m in [0.001, 0.999], w in [2, 15]) and compared on every window where the
 ``lppls`` fit lies in that box (the fits that can count in its indicator).
 
-Timing: each package's subset run is repeated ``--repeat`` times (default 3) and the best
-time is reported (timeit practice; both get the same number of runs); ``lppls`` is re-seeded
-with ``random.seed(rep)`` each time and the SSE comparison uses its first run.
+Timing: the two packages' subset runs alternate ``--repeat`` times (default 3), so both see
+the same machine load; the best time of each is reported (timeit practice) together with the
+ratio of every pair. ``lppls`` is re-seeded with ``random.seed(rep)`` each time; the SSE
+comparison uses its first run.
 
 Run: ``.venv/bin/python benchmarks/bench_lppls.py [--ends 60] [--repeat 3]``
 """
@@ -124,14 +125,6 @@ def main() -> None:
     print(f"kreislauf full file: {t_full:.2f} s for {n_full} windows "
           f"({t_full / n_full * 1e3:.3f} ms/window)")  # fmt: skip
 
-    # kreislauf, default bounds, subset: best of --repeat runs (as for lppls below)
-    t_ks = []
-    for _ in range(args.repeat):
-        t0 = time.perf_counter()
-        confidence(series.iloc[sub], **SETTINGS, seed=0)
-        t_ks.append(time.perf_counter() - t0)
-    t_k = min(t_ks)
-
     # kreislauf, bounds = lppls filter box, subset (for the SSE comparison)
     box = LPPLSBounds(tc_before=0.5, tc_after=0.5, tc_before_days=60.0, tc_after_days=252.0,
                       m=(0.001, 0.999), w=(2.0, 15.0))  # fmt: skip
@@ -147,15 +140,23 @@ def main() -> None:
     model.fit(1, obs=obs[:, :40])  # compile its numba functions here; the fork inherits them
     t_lc = time.perf_counter() - t0
     print(f"lppls compile (first fit, in the parent before forking): {t_lc:.1f} s")
-    t_ls = []
+    # timed runs, interleaved (kreislauf, lppls, kreislauf, lppls, ...) so that both see the
+    # same machine load; the best time of each is reported, and the ratio of each pair
+    t_ks: list[float] = []
+    t_ls: list[float] = []
     for rep in range(args.repeat):
+        t0 = time.perf_counter()
+        confidence(series.iloc[sub], **SETTINGS, seed=0)
+        t_ks.append(time.perf_counter() - t0)
         random.seed(rep)
         t0 = time.perf_counter()
         out = model.mp_compute_nested_fits(workers=1, **SETTINGS)
         t_ls.append(time.perf_counter() - t0)
         if rep == 0:
             res = out  # the SSE comparison uses the first run's fits
+    t_k = min(t_ks)
     t_l = min(t_ls)
+    pair = sorted(tl / tk for tl, tk in zip(t_ls, t_ks, strict=True))
     n_sub = args.ends * n_win
 
     # window-by-window SSE
@@ -188,7 +189,8 @@ def main() -> None:
     inb = cmp["lppls_in_box"]
     worse = inb & (rel > 1e-9)
     print(f"timed runs (s): lppls {', '.join(f'{x:.2f}' for x in t_ls)}; kreislauf "
-          f"{', '.join(f'{x:.3f}' for x in t_ks)} (best of {args.repeat} reported)")  # fmt: skip
+          f"{', '.join(f'{x:.3f}' for x in t_ks)} (interleaved; best of {args.repeat} reported); "
+          f"ratio of each pair {', '.join(f'{x:.0f}x' for x in pair)}")  # fmt: skip
     print()
     print("| run | windows | time (s) | ms/window | ratio lppls/kreislauf |")
     print("|---|---|---|---|---|")
