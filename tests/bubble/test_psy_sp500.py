@@ -118,6 +118,29 @@ def test_statistics_against_published() -> None:
     assert s.index[int(np.argmax(vals))] == pd.Timestamp("1976-02-01")
 
 
+def test_current_shiller_vintage_against_an_independent_replication() -> None:
+    """The same ratio from Shiller's current file gives another replication's numbers.
+
+    Nakamoto911/adf (``.claude/experiments.md``, commit 751ba937) computed the level P/D
+    ratio from Shiller's Yale file in 2026 and got SADF 3.46, GSADF 4.16 (and, on the log
+    ratio, SADF 0.69). ``shiller/shiller_ie_data_monthly.csv`` (July 2026 edition) differs
+    from the file PSY's R packages ship only in 1988-2000 (dividend revisions, up to 1.5 %),
+    which moves the GSADF from 4.21 to 4.16: the statistics are sensitive to the data
+    vintage. Their log-ratio GSADF (3.70) is not reproduced: we get 3.903, as does exuber.
+    """
+    sh = pd.read_csv(shared_file("shiller/shiller_ie_data_monthly.csv"))
+    ratio = pd.Series((sh["P"] / sh["D"]).to_numpy(float), index=pd.to_datetime(sh["Date"]))
+    ratio = ratio.loc["1871-01":"2010-12"]
+    assert len(ratio) == 1680
+    shipped = pd_series("pd_ratio")
+    diff = np.abs(ratio.to_numpy() / shipped.to_numpy() - 1)
+    years = sorted(set(shipped.index[diff > 1e-3].year))
+    assert years[0] == 1988 and years[-1] == 2000
+    r = psy(ratio, reps=20, seed=0)
+    assert (round(r.sadf, 2), round(r.gsadf, 2)) == (3.46, 4.16)
+    assert round(psy(ratio, reps=20, seed=0, log=True).sadf, 2) == 0.69
+
+
 @pytest.mark.xfail(strict=True, reason="SADF 3.443 here vs 3.30 published, same window (open)")
 def test_sadf_equals_published() -> None:
     assert round(psy(pd_series(), reps=20, seed=0).sadf, 2) == PUBLISHED["sadf"]
