@@ -60,6 +60,9 @@ EXPLORE_TRIES = 8  # rejected trials before an exploratory local search gives up
 POLISH_TOL = 1e-13  # relative gain at which the best start's final polish stops
 PRE_POLISH_TOL = 1e-5  # LM brings the winner this close before Newton takes over
 NEWTON_ITER = 8  # cap on Newton iterations of the final polish
+NEAR_NEWTON = 2  # Newton starts from the best grid cells just after t2, for a winner near t2
+NEAR_NEWTON_ITER = 20  # its iteration cap and stopping gain (the winner is polished after)
+NEAR_NEWTON_TOL = 1e-8
 SIDE_GAP = 2e-9  # years (0.06 s): a local search keeps tc this far from t2 on its side
 
 
@@ -233,6 +236,31 @@ def search_windows(
                 stale = 0
             else:
                 stale += 1
+        # a winner near t2: Newton (not LM) from the best grid cells just after t2. There
+        # Gauss-Newton steps jump between the narrow basins of the last point's phase;
+        # Newton with a line search stays in the basin it starts in.
+        if np.isfinite(best) and abs(out[j, 0]) <= near_hi[j]:
+            n_nt = 0
+            for k in range(nt):
+                if n_nt >= NEAR_NEWTON:
+                    break
+                it = rank[k]
+                tcv = tc_grid[it]
+                if not (0.0 < tcv <= 0.15 * near_hi[j]) or best_mw[j, it] < 0:
+                    continue
+                if not np.isfinite(best_sse[j, it]):
+                    break
+                n_nt += 1
+                x0[0] = tcv
+                x0[1] = m_grid[best_mw[j, it] // nw]
+                x0[2] = w_grid[best_mw[j, it] % nw]
+                _side(x0[0], tc_lo[j], tc_hi[j], lo, hi)
+                sse = newton_polish(tw, yw, x0, lo, hi, NEAR_NEWTON_ITER, cand, NEAR_NEWTON_TOL)
+                runs += 1
+                if sse < best:
+                    best = sse
+                    out[j, :7] = cand
+                    out[j, 7] = sse
         if np.isfinite(best):  # polish the winner: LM into the basin, then Newton
             x0[:] = out[j, :3]
             _side(x0[0], tc_lo[j], tc_hi[j], lo, hi)
