@@ -60,8 +60,8 @@ EXPLORE_TRIES = 8  # rejected trials before an exploratory local search gives up
 POLISH_TOL = 1e-13  # relative gain at which the best start's final polish stops
 PRE_POLISH_TOL = 1e-5  # LM brings the winner this close before Newton takes over
 NEWTON_ITER = 8  # cap on Newton iterations of the final polish
-NEAR_NEWTON = 2  # Newton starts from the best grid cells just after t2, for a winner near t2
-NEAR_NEWTON_ITER = 20  # its iteration cap and stopping gain (the winner is polished after)
+NEAR_NEWTON = 1  # Newton starts from the best grid cells just after t2, for a winner near t2
+NEAR_NEWTON_ITER = 12  # its iteration cap and stopping gain (the winner is polished after)
 NEAR_NEWTON_TOL = 1e-8
 SIDE_GAP = 2e-9  # years (0.06 s): a local search keeps tc this far from t2 on its side
 
@@ -236,7 +236,7 @@ def search_windows(
                 stale = 0
             else:
                 stale += 1
-        # a winner near t2: Newton (not LM) from the best grid cells just after t2. There
+        # a winner near t2: Newton (not LM) from the best grid cell(s) just after t2. There
         # Gauss-Newton steps jump between the narrow basins of the last point's phase;
         # Newton with a line search stays in the basin it starts in.
         if np.isfinite(best) and abs(out[j, 0]) <= near_hi[j]:
