@@ -15,6 +15,13 @@ def numpy_curve(t, tc, m, w, a, b, c1, c2):
     return a + b * f + c1 * f * np.cos(w * np.log(tau)) + c2 * f * np.sin(w * np.log(tau))
 
 
+def concentrated_sse(t, y, tc, m, w) -> float:
+    """SSE of the best linear parameters at ``(tc, m, w)``, by numpy.linalg.lstsq."""
+    beta, *_ = np.linalg.lstsq(design(t, tc, m, w), y, rcond=None)
+    r = y - design(t, tc, m, w) @ beta
+    return float(r @ r)
+
+
 def design(t, tc, m, w):
     tau = np.abs(tc - t)
     f = tau**m

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from tests.bubble.test_lppls_kernels import concentrated_sse
 from tests.conftest import shared_file
 
 from kreislauf.bubble.lppls import LPPLSBounds, fit
@@ -27,17 +28,6 @@ LPPLS_FITS = [
     ("1999-11-24", 40, 0.06219051592051983, 0.8925856233200719, 5.729342107729652),
     ("2000-03-01", 120, 0.07934362953528762, 0.8760057604918046, 4.685944313360634),
 ]
-
-
-def concentrated_sse(t: np.ndarray, y: np.ndarray, tc: float, m: float, w: float) -> float:
-    """SSE of the best linear parameters at ``(tc, m, w)`` (lstsq; days, as ``lppls``)."""
-    tau = np.abs(tc - t)
-    f = tau**m
-    x = np.column_stack([np.ones_like(t), f, f * np.cos(w * np.log(tau)),
-                         f * np.sin(w * np.log(tau))])  # fmt: skip
-    beta, *_ = np.linalg.lstsq(x, y, rcond=None)
-    r = y - x @ beta
-    return float(r @ r)
 
 
 @pytest.mark.parametrize(("t2", "n", "tc_days", "m", "w"), LPPLS_FITS)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.bubble.test_lppls_kernels import numpy_curve
+from tests.bubble.test_lppls_kernels import concentrated_sse, numpy_curve
 
 from kreislauf.bubble import lppls_kernels as K
 from kreislauf.bubble.lppls_local import _vp_eval
@@ -20,17 +20,6 @@ def data():
     t[-1] = 0.0
     y = numpy_curve(t, 0.05, 0.6, 9.0, 0.2, -0.5, 0.04, 0.03) + rng.normal(0, 0.02, t.size)
     return t, y
-
-
-def concentrated(t, y, tc, m, w) -> float:
-    """SSE of the best linear parameters at ``(tc, m, w)``, by numpy.linalg.lstsq."""
-    tau = np.abs(tc - t)
-    f = tau**m
-    x = np.column_stack([np.ones_like(t), f, f * np.cos(w * np.log(tau)),
-                         f * np.sin(w * np.log(tau))])  # fmt: skip
-    beta, *_ = np.linalg.lstsq(x, y, rcond=None)
-    r = y - x @ beta
-    return float(r @ r)
 
 
 @pytest.mark.parametrize("theta", [(0.05, 0.6, 9.0), (0.12, 0.3, 6.5), (-0.03, 0.8, 12.0)])
@@ -47,7 +36,7 @@ def test_gradient_is_the_exact_derivative_of_the_concentrated_cost(data, theta) 
         dn = list(theta)
         up[k] += h
         dn[k] -= h
-        fd = (concentrated(t, y, *up) - concentrated(t, y, *dn)) / (2 * h)
+        fd = (concentrated_sse(t, y, *up) - concentrated_sse(t, y, *dn)) / (2 * h)
         assert -2.0 * jtr[k] == pytest.approx(fd, rel=1e-5, abs=1e-9)
 
 

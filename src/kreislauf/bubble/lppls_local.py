@@ -368,6 +368,37 @@ def _vp_eval(
 
 
 @njit(cache=True)
+def search_coords(
+    x0: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    p: np.ndarray,
+    q: np.ndarray,
+    qlo: np.ndarray,
+    qhi: np.ndarray,
+) -> tuple:
+    """Start ``p`` (``x0`` clipped to the box) and its search coordinates ``q`` in ``[qlo, qhi]``.
+
+    On one side of ``t2`` (``lo[0]``, ``hi[0]`` of one sign) a local search runs in
+    ``u = ln|tc - t2|`` (``tc = sgn exp(u)``): the cost is close to periodic in
+    ``ln|tc - t2|`` near ``t2``, so steps in ``u`` cross its basins evenly. Returns
+    ``(logtc, sgn)``.
+    """
+    for k in range(3):
+        p[k] = min(max(x0[k], lo[k]), hi[k])
+        qlo[k] = lo[k]
+        qhi[k] = hi[k]
+        q[k] = p[k]
+    logtc = (lo[0] > 0.0 and hi[0] > 0.0) or (lo[0] < 0.0 and hi[0] < 0.0)
+    sgn = 1.0 if lo[0] > 0.0 else -1.0
+    if logtc:
+        qlo[0] = np.log(min(abs(lo[0]), abs(hi[0])))
+        qhi[0] = np.log(max(abs(lo[0]), abs(hi[0])))
+        q[0] = np.log(abs(p[0]))
+    return logtc, sgn
+
+
+@njit(cache=True)
 def lm_refine(
     t: np.ndarray,
     y: np.ndarray,
@@ -403,24 +434,11 @@ def lm_refine(
     d = np.empty(3)
     p = np.empty(3)
     trial = np.empty(3)
-    for k in range(3):
-        p[k] = min(max(x0[k], lo[k]), hi[k])
-    # On one side of t2 the search runs in u = ln|tc - t2| (tc = sgn exp(u)): the cost is
-    # close to periodic in ln|tc - t2| near t2, so steps in u cross its basins evenly.
-    logtc = (lo[0] > 0.0 and hi[0] > 0.0) or (lo[0] < 0.0 and hi[0] < 0.0)
-    sgn = 1.0 if lo[0] > 0.0 else -1.0
     qlo = np.empty(3)
     qhi = np.empty(3)
     q = np.empty(3)
     qt = np.empty(3)
-    for k in range(3):
-        qlo[k] = lo[k]
-        qhi[k] = hi[k]
-        q[k] = p[k]
-    if logtc:
-        qlo[0] = np.log(min(abs(lo[0]), abs(hi[0])))
-        qhi[0] = np.log(max(abs(lo[0]), abs(hi[0])))
-        q[0] = np.log(abs(p[0]))
+    logtc, sgn = search_coords(x0, lo, hi, p, q, qlo, qhi)
     sse = _vp_eval(t, y, p[0], p[1], p[2], work, beta, jtj, jtr, True)
     if not np.isfinite(sse):
         out[:] = np.nan

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from kreislauf.bubble.lppls_local import _solve_inplace, _vp_eval
+from kreislauf.bubble.lppls_local import _solve_inplace, _vp_eval, search_coords
 
 FD_STEP = 1e-6  # forward-difference step, relative to max(|q|, 1) in search coordinates
 LINE_TRIES = 4  # step halvings (by 4) before a Newton step is given up
@@ -57,22 +57,12 @@ def newton_polish(
     jtj = np.empty((3, 3))
     jtr = np.empty(3)
     jtr_t = np.empty(3)
-    logtc = (lo[0] > 0.0 and hi[0] > 0.0) or (lo[0] < 0.0 and hi[0] < 0.0)
-    sgn = 1.0 if lo[0] > 0.0 else -1.0
     qlo = np.empty(3)
     qhi = np.empty(3)
     q = np.empty(3)
     qt = np.empty(3)
     p = np.empty(3)
-    for k in range(3):
-        p[k] = min(max(x0[k], lo[k]), hi[k])
-        qlo[k] = lo[k]
-        qhi[k] = hi[k]
-        q[k] = p[k]
-    if logtc:
-        qlo[0] = np.log(min(abs(lo[0]), abs(hi[0])))
-        qhi[0] = np.log(max(abs(lo[0]), abs(hi[0])))
-        q[0] = np.log(abs(p[0]))
+    logtc, sgn = search_coords(x0, lo, hi, p, q, qlo, qhi)
     sse = _vp_eval(t, y, p[0], p[1], p[2], work, beta, jtj, jtr, True)
     if not np.isfinite(sse):
         out[:] = np.nan
