@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import get_args
 
 import pytest
 
@@ -11,6 +12,8 @@ from fastapi.testclient import TestClient
 from tests.web.conftest import wait_for_job
 
 from kreislauf.web.app import create_app
+from kreislauf.web.jobs import Status
+from kreislauf.web.pages import JOB_STATUS
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +77,12 @@ def test_pages_in_both_languages(client: TestClient) -> None:
         assert 'src="/static/plotly.min.js"' in en  # served locally, no external requests
     assert client.get("/static/plotly.min.js").text.startswith("/**")
     assert client.get("/?lang=fr").status_code == 422
+
+
+def test_job_states_are_named_in_both_languages(client: TestClient) -> None:
+    """Every state a job can be in has an English and a German word on the pages."""
+    assert set(JOB_STATUS) == set(get_args(Status))
+    de = client.get("/scarcity?lang=de").text
+    en = client.get("/scarcity").text
+    assert '"cancelled": "abgebrochen"' in de and '"done": "fertig"' in de
+    assert '"cancelled": "cancelled"' in en

@@ -39,7 +39,7 @@ def test_scarcity_sweep_shows_progress_and_cancels(page, live_server: str) -> No
     page.click("#sweep")
     page.wait_for_function("document.getElementById('progress').value > 0")
     page.click("#cancel")
-    page.wait_for_function("document.getElementById('job-status').textContent === 'cancelled'")
+    page.wait_for_function("document.getElementById('job-status').textContent === 'abgebrochen'")
     assert page.evaluate("document.getElementById('progress').value") < 1
 
 

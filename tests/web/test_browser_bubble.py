@@ -99,7 +99,8 @@ def test_a_long_psy_run_shows_progress_and_cancels(browser, data_server: str) ->
     page.click("#run")
     page.wait_for_function("document.getElementById('progress').value > 0.05", timeout=60_000)
     page.click("#cancel")
-    page.wait_for_function("document.getElementById('job-status').textContent === 'cancelled'")
+    # the German page shows the job's state in German
+    page.wait_for_function("document.getElementById('job-status').textContent === 'abgebrochen'")
     assert page.evaluate("document.getElementById('progress').value") < 1
 
 

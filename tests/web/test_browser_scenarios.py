@@ -87,7 +87,7 @@ def test_a_long_monte_carlo_shows_progress_and_cancels(page, live_server: str) -
     page.click("#mc")
     page.wait_for_function("document.getElementById('progress').value > 0", timeout=60_000)
     page.click("#cancel")
-    page.wait_for_function("document.getElementById('job-status').textContent === 'cancelled'")
+    page.wait_for_function("document.getElementById('job-status').textContent === 'abgebrochen'")
     assert page.evaluate("document.getElementById('progress').value") < 1
 
 

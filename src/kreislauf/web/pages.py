@@ -8,6 +8,14 @@ import html
 import json
 
 # page id -> (English title, German title); "home" is served at "/".
+# the dashboard's job states (kreislauf.web.jobs.Status) as the pages show them
+JOB_STATUS = {
+    "queued": ("queued", "wartet"),
+    "running": ("running", "läuft"),
+    "done": ("done", "fertig"),
+    "failed": ("failed", "fehlgeschlagen"),
+    "cancelled": ("cancelled", "abgebrochen"),
+}
 PAGES: dict[str, tuple[str, str]] = {
     "home": ("Overview", "Überblick"),
     "atlas": ("Atlas", "Atlas"),
@@ -103,7 +111,8 @@ padding:.8rem 1rem;min-width:180px}} .card b{{font-size:1.5rem;display:block}}
 </style></head><body>
 <header><span class="brand">{brand}</span>{nav}<a href="?lang={other}" id="lang">{switch}</a>
 </header><main id="page-{page}"><h1>{title}</h1>{body}</main>
-<script>const LANG={lang_json};</script>
+<script>const LANG={lang_json}; const STATUS={status_json};
+const statusWord = s => STATUS[s] || s;</script>
 <script src="/static/{page}.js"></script></body></html>"""
 
 
@@ -201,6 +210,7 @@ def render(page: str, lang: str) -> str:
     return _BASE.format(
         lang=lang,
         lang_json=json.dumps(lang),
+        status_json=json.dumps({k: v[lang == "de"] for k, v in JOB_STATUS.items()}),
         title=html.escape(de if lang == "de" else en),
         brand=html.escape(t("brand", lang)),
         nav=_nav(page, lang),

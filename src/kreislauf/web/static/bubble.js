@@ -76,11 +76,11 @@ function draw(res) {
 function poll() {
   fetch('/api/jobs/' + job).then(r => r.json()).then(j => {
     $('progress').value = j.progress;
-    $('job-status').textContent = j.status;
+    $('job-status').textContent = statusWord(j.status);
     if (j.status === 'running' || j.status === 'queued') { setTimeout(poll, 250); return; }
     $('cancel').disabled = true; $('run').disabled = false;
     if (j.status === 'done') draw(j.result);
-    if (j.status === 'failed') $('job-status').textContent = 'failed: ' + j.error;
+    if (j.status === 'failed') $('job-status').textContent = statusWord('failed') + ': ' + j.error;
   });
 }
 function run() {

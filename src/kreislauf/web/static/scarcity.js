@@ -23,7 +23,7 @@ let job = null;
 function poll() {
   fetch('/api/jobs/' + job).then(r => r.json()).then(j => {
     document.getElementById('progress').value = j.progress;
-    document.getElementById('job-status').textContent = j.status;
+    document.getElementById('job-status').textContent = statusWord(j.status);
     if (j.status === 'running' || j.status === 'queued') { setTimeout(poll, 300); return; }
     document.getElementById('cancel').disabled = true;
     if (j.status === 'done') Plotly.react('sweep-chart', [{x: j.result.rows.map(r => r.hoard_share),

@@ -6,7 +6,8 @@ const esc = s => String(s ?? '—').replace(/[&<>"']/g, c => ({'&': '&amp;', '<'
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b',
   '#e377c2'];
 let models = {}, job = null;
-const WORDS = {baseline: 'Basislauf', scenario: 'Szenario', median: 'Median'};
+const WORDS = {baseline: 'Basislauf', scenario: 'Szenario', median: 'Median', draws: 'Ziehungen',
+  excluded: 'ausgeschlossen'};
 const w = word => LANG === 'de' ? WORDS[word] : word;
 
 function rgba(hex, alpha) {
@@ -123,17 +124,18 @@ function drawBands(res) {
   });
   $('mc-chart').style.height = g.layout.height + 'px';
   Plotly.react('mc-chart', traces, Object.assign(g.layout, {annotations: titles(res.variables)}));
-  $('job-status').textContent = `done: ${res.draws} draws, ${res.excluded} excluded ` +
+  $('job-status').textContent = `${statusWord('done')}: ${res.draws} ${w('draws')}, ` +
+    `${res.excluded} ${w('excluded')} ` +
     `(${res.excluded_reason})` + (res.notes.length ? '; ' + res.notes.join('; ') : '');
 }
 function poll() {
   fetch('/api/jobs/' + job).then(r => r.json()).then(j => {
     $('progress').value = j.progress;
-    $('job-status').textContent = j.status;
+    $('job-status').textContent = statusWord(j.status);
     if (j.status === 'running' || j.status === 'queued') { setTimeout(poll, 250); return; }
     $('cancel').disabled = true; $('mc').disabled = false;
     if (j.status === 'done') drawBands(j.result);
-    if (j.status === 'failed') $('job-status').textContent = 'failed: ' + j.error;
+    if (j.status === 'failed') $('job-status').textContent = statusWord('failed') + ': ' + j.error;
   });
 }
 function montecarlo() {
