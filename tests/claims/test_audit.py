@@ -108,3 +108,27 @@ def test_cli_json(shared_data) -> None:
     d = json.loads(res.stdout)
     assert d["summary"]["claims"] == len(d["table"]) >= 25
     assert {r["verdict"] for r in d["table"]} == {"supported", "contradicted", "not checkable"}
+
+
+def test_audit_reuses_the_scenarios_a_report_already_ran() -> None:
+    """With a shared memo the crash-loss check uses the comparison already computed."""
+    import pandas as pd
+
+    from kreislauf.sfc.burst import shipped_comparison
+
+    memo: dict = {}
+    cmp = shipped_comparison(None, None, 40, memo)
+    assert shipped_comparison(None, None, 40, memo) is cmp  # computed once
+    (key,) = memo
+
+    class Planted:
+        def wealth(self) -> pd.DataFrame:
+            return pd.DataFrame(
+                [{"scenario": "planted", "total": 99_900.0, "households_and_pensions": 1_200.0}]
+            )
+
+    memo[key] = Planted()
+    found = run_audit(memo=memo).to_frame().set_index("id").loc["C23", "evidence"]
+    assert "(planted)" in found and "$1.2tn" in found and "$99.9tn" in found
+    # without the memo the check runs the model itself
+    assert "(ai_growth_shortfall)" in run_audit().to_frame().set_index("id").loc["C23", "evidence"]

@@ -50,3 +50,16 @@ def test_german_is_german(en, de) -> None:
 def test_same_seed_same_numbers(en) -> None:
     again = build(ReportContext(lang="en"))
     assert again.key_figures == en.key_figures
+
+
+def test_report_runs_the_ai_circuit_scenarios_once(monkeypatch) -> None:
+    """The claims audit and the burst section share one run of the scenarios."""
+    import kreislauf.sfc.burst as burst
+    from kreislauf.report.build import build_sections
+
+    calls = []
+    real = burst.compare
+    monkeypatch.setattr(burst, "compare", lambda *a, **k: calls.append(1) or real(*a, **k))
+    ctx = ReportContext(lang="en")
+    claims, section = build_sections(ctx, ["claims", "burst"])
+    assert len(calls) == 1 and section.available and claims.available

@@ -76,14 +76,21 @@ class AuditResult(Result):
 
 
 def run_audit(
-    atlas_dir: Path | None = None, data_dir: Path | None = None, claims_path: Path | None = None
+    atlas_dir: Path | None = None,
+    data_dir: Path | None = None,
+    claims_path: Path | None = None,
+    memo: dict[str, Any] | None = None,
 ) -> AuditResult:
-    """Check every claim (the shipped claims file by default)."""
+    """Check every claim (the shipped claims file by default).
+
+    ``memo``, a caller-owned dict (e.g. a report's), lets checks reuse results computed
+    elsewhere in the same run; the checks' own cache lives there too.
+    """
     claims = load_claims(claims_path)
     unknown = [c.id for c in claims if c.check not in CHECKS]
     if unknown:
         raise InputError.single(
             f"claims {unknown} name unknown checks; expected one of {sorted(CHECKS)}", field="check"
         )
-    ctx = ClaimContext(atlas_dir=atlas_dir, data_dir=data_dir)
+    ctx = ClaimContext(atlas_dir=atlas_dir, data_dir=data_dir, cache={} if memo is None else memo)
     return AuditResult(claims, [CHECKS[c.check](c, ctx) for c in claims], data_dir)

@@ -339,14 +339,10 @@ def _required_2030(claim: Claim, ctx: ClaimContext) -> Finding:
 
 @check("crash_loss_model")
 def _crash_loss(claim: Claim, ctx: ClaimContext) -> Finding:
-    from kreislauf.sfc import load_model, load_scenario
-    from kreislauf.sfc.ai_params import calibrated_overrides, load_calibration
-    from kreislauf.sfc.burst import compare, shipped_scenarios
+    from kreislauf.sfc.burst import shipped_comparison
 
-    cal = load_calibration(ctx.data_dir, ctx.atlas_dir)
-    params, initial = calibrated_overrides(list(cal.entries))
-    scen = {n: load_scenario(p) for n, p in shipped_scenarios().items()}
-    w = compare(load_model("ai_circuit"), scen, 40, params, initial).wealth()
+    w = shipped_comparison(ctx.data_dir, ctx.atlas_dir, 40, ctx.cache).wealth()
+    w = w[w["scenario"] != "baseline"]
     worst = w.loc[w["total"].idxmax()]
     return Finding(
         "not checkable",

@@ -32,6 +32,9 @@ class ReportContext:
         Seed for every random draw a section makes.
     params : dict
         Free-form run parameters recorded in the report for reproducibility.
+    memo : dict
+        Results computed once and shared between sections of this report (e.g. the
+        AI-circuit scenarios, used by the burst section and the claims audit).
     """
 
     lang: Lang = "en"
@@ -40,6 +43,7 @@ class ReportContext:
     store_path: Path | None = None
     seed: int = 20251117
     params: dict[str, Any] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def t(self, en: str, de: str) -> str:
         """Pick the English or German text."""

@@ -12,6 +12,7 @@ earlier peak within the run (maximum drawdown, USD bn), plus its share of realis
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -279,6 +280,40 @@ def compare(
         for name, scen in scenarios.items()
     }
     return ScenarioComparison(runs)
+
+
+def shipped_comparison(
+    data_dir: Path | None = None,
+    atlas_dir: Path | None = None,
+    periods: int = 40,
+    memo: dict[str, Any] | None = None,
+) -> ScenarioComparison:
+    """The AI-circuit model's baseline and shipped scenarios, calibrated from the data.
+
+    Parameters
+    ----------
+    data_dir, atlas_dir : Path, optional
+        Passed to :func:`kreislauf.sfc.ai_params.load_calibration`.
+    periods : int
+        Quarters to simulate.
+    memo : dict, optional
+        A caller-owned dict (e.g. one report's): the comparison is kept there and reused by
+        the next call with the same arguments, so that the report's burst section and its
+        claims audit run the scenarios once.
+    """
+    key = f"sfc:ai_circuit:{periods}:{data_dir}:{atlas_dir}"
+    if memo is not None and key in memo:
+        return memo[key]
+    from kreislauf.sfc import load_model, load_scenario
+    from kreislauf.sfc.ai_params import calibrated_overrides, load_calibration
+
+    cal = load_calibration(data_dir, atlas_dir)
+    params, initial = calibrated_overrides(list(cal.entries))
+    scen = {"baseline": None} | {n: load_scenario(q) for n, q in shipped_scenarios().items()}
+    cmp = compare(load_model("ai_circuit"), scen, periods, params, initial)
+    if memo is not None:
+        memo[key] = cmp
+    return cmp
 
 
 @dataclass(frozen=True)

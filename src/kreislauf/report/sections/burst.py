@@ -56,17 +56,15 @@ def build(ctx: ReportContext) -> Section:
     from kreislauf.atlas import load_atlas
     from kreislauf.contagion.balance_sheets import load_balance_sheets
     from kreislauf.contagion.circuit_map import map_atlas
-    from kreislauf.sfc import load_model, load_scenario
-    from kreislauf.sfc.ai_params import Recalibrate, calibrated_overrides, load_calibration
-    from kreislauf.sfc.burst import compare, default_cascade, quarter_label, shipped_scenarios
+    from kreislauf.sfc import load_model
+    from kreislauf.sfc.ai_params import Recalibrate, load_calibration
+    from kreislauf.sfc.burst import default_cascade, quarter_label, shipped_comparison
     from kreislauf.sfc.montecarlo import read_distributions, run_monte_carlo
 
     t = ctx.t
     cal = load_calibration(ctx.data_dir, ctx.atlas_dir)
-    params, initial = calibrated_overrides(list(cal.entries))
     model = load_model("ai_circuit")
-    scen = {"baseline": None} | {n: load_scenario(p) for n, p in shipped_scenarios().items()}
-    cmp = compare(model, scen, 40, params, initial)
+    cmp = shipped_comparison(ctx.data_dir, ctx.atlas_dir, 40, ctx.memo)
     mc = run_monte_carlo(
         model, read_distributions(), MC_DRAWS, ctx.seed, 40, prepare=Recalibrate(list(cal.entries))
     )

@@ -17,7 +17,7 @@ def build(ctx: ReportContext) -> Section:
     from kreislauf.claims.audit import run_audit
 
     t = ctx.t
-    r = run_audit(ctx.atlas_dir, ctx.data_dir)
+    r = run_audit(ctx.atlas_dir, ctx.data_dir, memo=ctx.memo)
     s = r.summary()
     f = r.to_frame()
     if ctx.lang == "de":
