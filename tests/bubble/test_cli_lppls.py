@@ -8,24 +8,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from kreislauf.bubble import lppls_kernels as K
-from kreislauf.cli.bubble import app as bubble_app
+from kreislauf.cli.main import app
 
 runner = CliRunner()
-root = typer.Typer()
-root.add_typer(bubble_app, name="bubble")
-
-
-@root.callback()
-def _root() -> None:
-    """Test entry point: the bubble group under its own name."""
 
 
 def run(*args: str):
-    return runner.invoke(root, ["bubble", "lppls", *args])
+    """``kreislauf bubble lppls ARGS`` through the real entry point."""
+    return runner.invoke(app, ["bubble", "lppls", *args])
 
 
 DATES = pd.bdate_range("2021-01-04", periods=150)

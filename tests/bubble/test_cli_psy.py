@@ -8,23 +8,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from kreislauf.cli.bubble import app as bubble_app
+from kreislauf.cli.main import app
 
 runner = CliRunner()
-root = typer.Typer()
-root.add_typer(bubble_app, name="bubble")
-
-
-@root.callback()
-def _root() -> None:
-    """Test entry point: the bubble group under its own name."""
 
 
 def run(*args: str):
-    return runner.invoke(root, ["bubble", "psy", *args])
+    """``kreislauf bubble psy ARGS`` through the real entry point."""
+    return runner.invoke(app, ["bubble", "psy", *args])
 
 
 @pytest.fixture(scope="module")
