@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from kreislauf.bubble.lppls_grid import _profile3, nested_grid  # noqa: F401  (re-exported)
+from kreislauf.bubble.lppls_grid import nested_grid
 from kreislauf.bubble.lppls_local import (  # noqa: F401  (re-exported kernels)
     EPS,
     FASTMATH,

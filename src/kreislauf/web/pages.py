@@ -210,7 +210,9 @@ def render(page: str, lang: str) -> str:
     return _BASE.format(
         lang=lang,
         lang_json=json.dumps(lang),
-        status_json=json.dumps({k: v[lang == "de"] for k, v in JOB_STATUS.items()}),
+        status_json=json.dumps(
+            {k: de if lang == "de" else en for k, (en, de) in JOB_STATUS.items()}
+        ),
         title=html.escape(de if lang == "de" else en),
         brand=html.escape(t("brand", lang)),
         nav=_nav(page, lang),
