@@ -64,6 +64,7 @@ def _flags(d: Path, **over: str) -> list[str]:
         "--tier": "secondary",
         "--source-url": "https://example.org/x",
         "--quote": "a quote",
+        "--notes": "searched for a release; none found",
     }
     base.update(over)
     return ["atlas", "add", *[x for kv in base.items() for x in kv]]

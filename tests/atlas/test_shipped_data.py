@@ -18,7 +18,7 @@ def edge(src: str, dst: str, **kw: str) -> pd.DataFrame:
 
 
 def test_size_sources_and_nulls() -> None:
-    assert len(REL) >= 60
+    assert len(REL) >= 150
     assert REL["source_url"].str.startswith("http").all()
     assert REL["source_quote"].str.len().min() > 10
     assert REL["tier"].notna().all()
@@ -53,3 +53,48 @@ def test_the_loops_of_the_articles_are_representable() -> None:
 def test_superseded_rows_point_to_their_successor() -> None:
     sup = REL[REL["status"] == "superseded"]
     assert set(sup["superseded_by"]) <= set(REL["id"])
+
+
+def test_every_relation_states_how_binding_it_is() -> None:
+    from kreislauf.atlas.schema import BINDING
+
+    assert REL["binding"].isin(BINDING).all()
+    stated = REL[REL["binding"] != "unknown"]
+    assert stated["binding_evidence"].str.len().gt(0).all()
+    # no letter of intent is counted as binding (some say nothing on it: unknown)
+    assert REL.loc[REL["status"] == "loi", "binding"].isin(["non_binding", "unknown"]).all()
+
+
+def test_the_debt_layer_has_one_row_per_facility() -> None:
+    loans = REL[REL["type"] == "loan"]
+    assert len(loans) >= 40
+    assert loans["recourse"].notna().all()
+    cw = loans[loans["to_id"] == "coreweave"]
+    assert len(cw) >= 10  # DDTL 1.0-3.0, OEM financing, revolver, senior and convertible notes
+    lenders = set(loans["from_id"])
+    assert {"private_credit", "bank_lenders", "bond_investors"} <= lenders
+    for borrower in ("oracle", "xai_spv", "iren", "nebius", "terawulf", "cipher_mining"):
+        assert borrower in set(loans["to_id"]), borrower
+    # Google's backstops of the former miners' data-centre leases
+    back = REL[(REL["type"] == "backstop") & (REL["from_id"] == "google")]
+    assert {"terawulf", "cipher_mining"} <= set(back["to_id"])
+
+
+def test_supplier_layer_and_customer_concentration() -> None:
+    ids = set(ATLAS.entities["id"])
+    assert {"tsmc", "asml", "sk_hynix", "samsung", "micron"} <= ids
+    shares = REL[REL["type"] == "customer_share"]
+    assert shares["share_pct"].between(0, 100, inclusive="right").all()
+    cw = shares[(shares["from_id"] == "microsoft") & (shares["to_id"] == "coreweave")]
+    assert 62.0 in set(cw["share_pct"])  # CoreWeave's 2024 revenue (S-1)
+    # filing-tier rows carry form, period and accession number
+    filing = REL[REL["tier"] == "filing"]
+    assert filing[["source_form", "source_period", "source_accession"]].notna().all().all()
+
+
+def test_conflicting_nvidia_openai_rows_are_both_kept() -> None:
+    rows = edge("nvidia", "openai", type="equity_investment").set_index("id")
+    assert rows.loc["R001", "binding"] == "non_binding"  # the letter of intent
+    assert rows.loc["R001", "superseded_by"] == "R002"  # not added to the $30bn
+    assert "10-Q" in rows.loc["R001", "notes"]  # what the filing supports
+    assert rows.loc["R002", "amount_usd_bn"] == 30

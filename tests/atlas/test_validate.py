@@ -2,31 +2,87 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from kreislauf.atlas import load_atlas, validate_atlas
+from kreislauf.atlas.schema import RELATION_COLUMNS
 from kreislauf.errors import InputError
 
-ENTITIES = """id,name,kind,roles,country,ticker,parent,source_url,notes
-nvidia,NVIDIA,company,chip_vendor;investor,US,NVDA,,,
-openai,OpenAI,company,ai_lab,US,,,,
-oracle,Oracle,company,cloud;hyperscaler,US,ORCL,,,
+ENTITIES = """id,name,kind,roles,country,ticker,parent,source_url,domains,cik,notes
+nvidia,NVIDIA,company,chip_vendor;investor,US,NVDA,,,nvidia.com;example.org,1045810,
+openai,OpenAI,company,ai_lab,US,,,,openai.com,,
+oracle,Oracle,company,cloud;hyperscaler,US,ORCL,,,oracle.com,1341439,
 """
-HEADER = (
-    "id,type,category,from_id,to_id,amount_usd_bn,amount_qualifier,original_amount,stake_pct,"
-    "term_years,schedule,announced,start,end,status,superseded_by,tier,source_url,source_quote,"
-    "source_url_2,seed_refs,notes\n"
-)
+COLUMNS = list(RELATION_COLUMNS)
+HEADER = ",".join(COLUMNS) + "\n"
+
+
+def line(**values: str) -> str:
+    """One CSV line of relations.csv (columns not given are empty)."""
+    unknown = set(values) - set(COLUMNS)
+    assert not unknown, unknown
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow([values.get(c, "") for c in COLUMNS])
+    return buf.getvalue()
+
+
 GOOD = [
-    "R001,equity_investment,capital,nvidia,openai,100,up_to,,,,,2025-09-22,,,loi,,"
-    "company_release,https://example.org/a,up to $100bn,,04,",
-    "R002,purchase_commitment,cloud,openai,oracle,300,estimate,,,5,,2025-09,2027,2032,reported,,"
-    "major_press,https://example.org/b,$300bn over five years,,,",
-    "R003,purchase_commitment,chips,oracle,nvidia,,undisclosed,,,,,2025,,,reported,,secondary,"
-    "https://example.org/c,buys GB200 systems,,,",
+    line(
+        id="R001",
+        type="equity_investment",
+        category="capital",
+        from_id="nvidia",
+        to_id="openai",
+        amount_usd_bn="100",
+        amount_qualifier="up_to",
+        announced="2025-09-22",
+        status="loi",
+        binding="non_binding",
+        binding_evidence="a letter of intent",
+        tier="company_release",
+        source_url="https://example.org/a",
+        source_quote="invest up to $100 billion",
+        seed_refs="04",
+    ),
+    line(
+        id="R002",
+        type="purchase_commitment",
+        category="cloud",
+        from_id="openai",
+        to_id="oracle",
+        amount_usd_bn="300",
+        amount_qualifier="estimate",
+        term_years="5",
+        announced="2025-09",
+        start="2027",
+        end="2032",
+        status="reported",
+        binding="unknown",
+        tier="major_press",
+        source_url="https://www.wsj.com/b",
+        source_quote="$300 billion over five years",
+        source_outlet="WSJ",
+    ),
+    line(
+        id="R003",
+        type="purchase_commitment",
+        category="chips",
+        from_id="oracle",
+        to_id="nvidia",
+        amount_qualifier="undisclosed",
+        announced="2025",
+        status="reported",
+        binding="unknown",
+        tier="secondary",
+        source_url="https://example.org/c",
+        source_quote="buys GB200 systems",
+        notes="searched for a release; none found",
+    ),
 ]
 
 
@@ -124,3 +180,143 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
 def test_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="atlas directory not found"):
         load_atlas(tmp_path / "nope")
+
+
+FILING = dict(
+    id="R004",
+    type="purchase_commitment",
+    category="cloud",
+    from_id="openai",
+    to_id="oracle",
+    amount_usd_bn="11.9",
+    amount_qualifier="firm",
+    announced="2025-03",
+    status="definitive",
+    binding="non_cancellable",
+    binding_evidence="committed contract",
+    tier="filing",
+    source_url="https://www.sec.gov/Archives/edgar/data/1341439/000119312525200095/x.htm",
+    source_quote="a contract valued at $11.9 billion",
+    source_form="10-Q",
+    source_period="2025-08-31",
+    source_accession="0001193125-25-200095",
+)
+
+
+def test_a_complete_filing_row_passes(tmp_path: Path) -> None:
+    assert problems(tmp_path, [*GOOD, line(**FILING)]) == []
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        # a filing without its form, period or accession number is rejected, named
+        ({"source_form": ""}, "row 4, field 'source_form': a filing-tier source needs its form"),
+        ({"source_period": ""}, "row 4, field 'source_period': a filing-tier source needs"),
+        ({"source_accession": ""}, "row 4, field 'source_accession': a filing-tier source"),
+        ({"source_accession": "12345"}, "field 'source_accession': expected an SEC accession"),
+        # the accession number must be the folder of the sec.gov URL
+        ({"source_accession": "0001193125-25-999999"}, "the URL's folder is accession"),
+        # an SEC form cited on a copy site is a lead, not a filing
+        ({"source_url": "https://www.stocktitan.net/x.html"}, "is cited on sec.gov"),
+        ({"source_form": "memo"}, "field 'source_form': unknown filing form"),
+        # the quote contains the figure
+        ({"source_quote": "a large contract"}, "field 'source_quote': the quote does not"),
+        ({"amount_usd_bn": "12.9"}, "does not contain the amount 12.9"),
+        # binding evidence
+        ({"binding_evidence": ""}, "field 'binding_evidence'"),
+        ({"binding": "maybe"}, "field 'binding': expected one of"),
+        # a company release on a site that belongs to none of the parties
+        (
+            {"tier": "company_release", "source_url": "https://blog.example.com/x"},
+            "field 'source_url': a company release is on a party's own site",
+        ),
+        # major press names its outlet from the list
+        ({"tier": "major_press", "source_outlet": "Daily Planet"}, "field 'source_outlet'"),
+        ({"tier": "secondary"}, "field 'notes': a secondary row says in notes"),
+        ({"source_outlet": "Reuters"}, "source_outlet names a major-press outlet or a release's"),
+        (
+            {
+                "tier": "company_release",
+                "source_url": "https://copies.example.com/x",
+                "source_outlet": "Reuters",
+            },
+            "a copied release names its wire",
+        ),
+        # debt terms only on loans; loans state recourse
+        ({"recourse": "full"}, "field 'recourse': rate, collateral and recourse describe loans"),
+        ({"type": "loan"}, "field 'recourse': a loan states its recourse"),
+        ({"maturity": "2030-13"}, "field 'maturity': impossible date"),
+        # customer shares state their percent, in the quote
+        ({"type": "customer_share", "share_of": "revenue"}, "field 'share_pct': a customer"),
+        (
+            {"type": "customer_share", "share_pct": "62", "share_of": "revenue"},
+            "does not contain the share 62",
+        ),
+        ({"share_pct": "62"}, "share_pct and share_of are for customer_share rows"),
+    ],
+)
+def test_evidence_rules_are_enforced(tmp_path: Path, change: dict, expected: str) -> None:
+    found = problems(tmp_path, [*GOOD, line(**(FILING | change))])
+    assert any(expected in p and "relations.csv" in p for p in found), found
+
+
+@pytest.mark.parametrize(
+    "quote, amount, ok",
+    [
+        ("$11.9 billion", 11.9, True),
+        ("$11,900 million", 11.9, True),
+        ("$ 180,449", 180.449, True),  # an XBRL page in millions
+        ("$350 million of stock", 0.35, True),
+        ("about $1.4 trillion", 1400, True),
+        ("$12 billion", 11.9, False),
+        ("up to 10 gigawatts", 100, False),
+        ("$100bn, first 1 GW", 100, True),
+    ],
+)
+def test_quote_contains_amount(quote: str, amount: float, ok: bool) -> None:
+    from kreislauf.atlas.evidence import quote_contains_amount
+
+    assert quote_contains_amount(quote, amount) is ok
+
+
+def test_major_press_on_a_wire_copy_and_parent_domains(tmp_path: Path) -> None:
+    ents = ENTITIES + "sub,Sub,company,other,US,,nvidia,,,,\n"
+    rows = [
+        *GOOD,
+        line(
+            **(
+                FILING
+                | {
+                    "tier": "major_press",
+                    "source_outlet": "Reuters",
+                    "source_url": "https://news.example.net/x",
+                }
+            )
+        ),
+        # a verbatim copy of a wire release, naming the wire
+        line(
+            **(
+                FILING
+                | {
+                    "id": "R006",
+                    "tier": "company_release",
+                    "source_outlet": "Business Wire",
+                    "source_url": "https://markets.example.com/bizwire-x",
+                }
+            )
+        ),
+        # a release on the parent's site counts as the subsidiary's own
+        line(
+            **(
+                FILING
+                | {
+                    "id": "R005",
+                    "from_id": "sub",
+                    "tier": "company_release",
+                    "source_url": "https://nvidianews.nvidia.com/news/x",
+                }
+            )
+        ),
+    ]
+    assert problems(tmp_path, rows, ents) == []

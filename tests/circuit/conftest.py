@@ -13,11 +13,25 @@ from kreislauf.atlas.schema import RELATION_COLUMNS
 COLUMNS = list(RELATION_COLUMNS)
 
 
+# What a filing-tier row cites besides its URL (form, period, accession; a made-up filing).
+FILING_FIELDS = {
+    "source_form": "10-Q",
+    "source_period": "2025-12-31",
+    "source_accession": "0000000000-25-000001",
+}
+
+
 def make_atlas(tmp_path: Path, rows: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """rows: (id, type, from, to, amount or '', qualifier, tier, announced)."""
     ids = sorted({r[2] for r in rows} | {r[3] for r in rows})
     pd.DataFrame(
-        {"id": ids, "name": [i.upper() for i in ids], "kind": "company", "roles": "other"}
+        {
+            "id": ids,
+            "name": [i.upper() for i in ids],
+            "kind": "company",
+            "roles": "other",
+            "domains": "example.org",
+        }
     ).to_csv(tmp_path / "entities.csv", index=False)
     recs = []
     for rid, typ, src, dst, amt, qual, tier, ann in rows:
@@ -32,8 +46,18 @@ def make_atlas(tmp_path: Path, rows: list[tuple]) -> tuple[pd.DataFrame, pd.Data
             tier=tier,
             announced=ann,
             status="definitive",
-            source_url=f"https://example.org/{rid}",
-            source_quote="test row",
+            source_url=(
+                f"https://www.sec.gov/Archives/edgar/data/1/000000000025000001/{rid}.htm"
+                if tier == "filing"
+                else f"https://example.org/{rid}"
+            ),
+            source_quote=f"test row: ${amt} billion",
+            source_outlet="Reuters" if tier == "major_press" else "",
+            **(FILING_FIELDS if tier == "filing" else {}),
+            binding="non_cancellable",
+            binding_evidence="test row",
+            recourse="unknown" if typ == "loan" else "",
+            notes="hand-built test row",
         )
         recs.append(rec)
     pd.DataFrame(recs, columns=COLUMNS).to_csv(tmp_path / "relations.csv", index=False)

@@ -58,13 +58,14 @@ def test_schedule_spreads_stated_terms(atlas) -> None:
 def test_undisclosed_amounts_stay_null_and_are_reported(atlas) -> None:
     s = commitment_schedules(atlas.relations, atlas.entities, "2026Q3", 40)
     und = set(s.undisclosed["id"])
-    assert {"R040", "R043", "R045", "R066"} <= und
+    assert {"R040", "R043", "R066", "R100"} <= und  # no disclosed amount in the atlas
     assert und.isdisjoint(s.rows["id"])
     assert s.summary()["relations_undisclosed"] == len(und)
 
 
 def test_whole_history_sums_to_the_atlas_amounts(atlas) -> None:
-    s = commitment_schedules(atlas.relations, atlas.entities, "2020Q1", 60)
+    # 2020Q1 + 80 quarters reaches 2039Q4, past the end of the longest term (ten years from 2026)
+    s = commitment_schedules(atlas.relations, atlas.entities, "2020Q1", 80)
     amounts = atlas.relations.set_index("id").loc[list(s.rows["id"]), "amount_usd_bn"].to_numpy()
     assert np.allclose(s.matrix.sum(axis=1), amounts)
 

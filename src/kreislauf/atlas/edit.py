@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from kreislauf.atlas import schema as S
-from kreislauf.atlas.validate import check_relations, read_raw
+from kreislauf.atlas.validate import check_relations, party_domains, read_raw
 from kreislauf.errors import InputError, Problem
 from kreislauf.io import atomic_write_text
 
@@ -50,7 +50,7 @@ def append_relations(atlas_dir: Path, new_rows: pd.DataFrame, origin: str) -> pd
     new = new_rows.reindex(columns=list(S.RELATION_COLUMNS), fill_value="").fillna("").astype(str)
     new = new.apply(lambda s: s.str.strip())
     combined = pd.concat([rel, new], ignore_index=True)
-    problems = check_relations(combined, set(ent["id"]), origin)
+    problems = check_relations(combined, set(ent["id"]), origin, party_domains(ent))
     offset = len(rel)
     # Re-number rows of the new part relative to the file they came from.
     own = [

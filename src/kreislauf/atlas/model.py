@@ -51,6 +51,12 @@ class Atlas:
         r = self.relations
         return r[(r["from_id"] == entity_id) | (r["to_id"] == entity_id)]
 
+    def party_domains(self) -> dict[str, list[str]]:
+        """Web domains per entity, its own and its parents' (for company-release checks)."""
+        from kreislauf.atlas.validate import party_domains
+
+        return party_domains(self.entities)
+
     def current(self) -> pd.DataFrame:
         """Relations that are not superseded or cancelled."""
         return self.relations[~self.relations["status"].isin(["superseded", "cancelled"])]
@@ -96,7 +102,7 @@ def _typed_entities(raw: pd.DataFrame) -> pd.DataFrame:
 
 def _typed_relations(raw: pd.DataFrame) -> pd.DataFrame:
     rel = raw.replace({"": None})
-    for col in ("amount_usd_bn", "stake_pct", "term_years"):
+    for col in ("amount_usd_bn", "stake_pct", "share_pct", "term_years"):
         rel[col] = pd.to_numeric(raw[col].replace("", np.nan), errors="raise").astype(float)
     for col in ("announced", "start", "end"):
         parsed = [S.parse_date(v) if v else (pd.NaT, None) for v in raw[col]]

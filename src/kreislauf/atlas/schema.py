@@ -19,6 +19,8 @@ ENTITY_COLUMNS: dict[str, bool] = {
     "ticker": False,
     "parent": False,
     "source_url": False,
+    "domains": False,
+    "cik": False,
     "notes": False,
 }
 RELATION_COLUMNS: dict[str, bool] = {
@@ -31,6 +33,8 @@ RELATION_COLUMNS: dict[str, bool] = {
     "amount_qualifier": True,
     "original_amount": False,
     "stake_pct": False,
+    "share_pct": False,
+    "share_of": False,
     "term_years": False,
     "schedule": False,
     "announced": True,
@@ -38,9 +42,20 @@ RELATION_COLUMNS: dict[str, bool] = {
     "end": False,
     "status": True,
     "superseded_by": False,
+    "binding": True,
+    "binding_evidence": False,
+    "rate": False,
+    "maturity": False,
+    "collateral": False,
+    "recourse": False,
+    "arranger": False,
     "tier": True,
     "source_url": True,
     "source_quote": True,
+    "source_form": False,
+    "source_period": False,
+    "source_accession": False,
+    "source_outlet": False,
     "source_url_2": False,
     "seed_refs": False,
     "notes": False,
@@ -57,6 +72,7 @@ DISPLAY_COLUMNS = (
     "amount_qualifier",
     "announced",
     "status",
+    "binding",
     "tier",
     "source_url",
     "source_quote",
@@ -91,6 +107,7 @@ TYPES = (
     "revenue_share",
     "warrant",
     "acquisition",
+    "customer_share",
 )
 CATEGORIES = (
     "compute",
@@ -110,6 +127,14 @@ TIERS = ("filing", "company_release", "major_press", "secondary", "inferred")
 VERIFIED_TIERS = ("filing", "company_release", "major_press")
 TIER_RANK = {t: i for i, t in enumerate(TIERS)}  # lower is stronger evidence
 SEED_ARTICLES = ("01", "02", "03", "04", "05")
+
+# How binding a relation is, weakest first (docs/atlas-schema.md, "How binding").
+BINDING = ("non_binding", "cancellable", "non_cancellable", "funded", "unknown")
+BINDING_LEGS = ("non_cancellable", "funded")  # what "binding only" keeps
+RECOURSE = ("full", "limited", "non_recourse", "unknown")
+SHARE_OF = ("revenue", "rpo", "backlog", "receivables")
+# Types that are facts about a relationship, not a payment: never a flow or obligation.
+FACT_TYPES = ("customer_share",)
 
 ENTITY_ID = re.compile(r"^[a-z0-9_]+$")
 RELATION_ID = re.compile(r"^R\d+$")

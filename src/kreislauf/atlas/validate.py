@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from kreislauf.atlas import schema as S
+from kreislauf.atlas.evidence import check_evidence, numbers_in
 from kreislauf.errors import Problem
 
 
@@ -72,6 +75,41 @@ def check_entities(frame: pd.DataFrame, file: str) -> list[Problem]:
             out.append(Problem(f"unknown entity {r['parent']!r}", file, i, "parent"))
         if r["source_url"] and not r["source_url"].startswith(("http://", "https://")):
             out.append(Problem("expected an http(s) URL", file, i, "source_url"))
+        for d in _split(r["domains"]):
+            if not _DOMAIN.match(d):
+                out.append(
+                    Problem(
+                        f"expected a domain like nvidia.com, got {d[:60]!r}", file, i, "domains"
+                    )
+                )
+        if r["cik"] and not r["cik"].isdigit():
+            out.append(
+                Problem(f"expected the SEC CIK as digits, got {r['cik'][:20]!r}", file, i, "cik")
+            )
+    return out
+
+
+_DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
+
+
+def _split(text: object) -> list[str]:
+    if not isinstance(text, str):
+        return []
+    return [x.strip() for x in text.split(";") if x.strip()]
+
+
+def party_domains(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """Web domains per entity id: its own and those of its parents (releases by a parent)."""
+    own = {r["id"]: _split(r["domains"]) for r in frame.to_dict(orient="records")}
+    parent = {r["id"]: r["parent"] or "" for r in frame.to_dict(orient="records")}
+    out = {}
+    for eid in own:
+        seen, cur, doms = set(), eid, []
+        while cur and cur in own and cur not in seen:
+            seen.add(cur)
+            doms += own[cur]
+            cur = parent.get(cur, "")
+        out[eid] = doms
     return out
 
 
@@ -85,8 +123,16 @@ def _number(text: str) -> float | None:
     return value
 
 
-def check_relations(frame: pd.DataFrame, entity_ids: set[str], file: str) -> list[Problem]:
-    """Check every row of ``relations.csv`` against the schema and the entity ids."""
+def check_relations(
+    frame: pd.DataFrame,
+    entity_ids: set[str],
+    file: str,
+    domains: dict[str, list[str]] | None = None,
+) -> list[Problem]:
+    """Check every row of ``relations.csv`` against the schema, the entity ids and the
+    evidence rules (:mod:`kreislauf.atlas.evidence`); ``domains`` are the parties' web
+    domains (:func:`party_domains`)."""
+    domains = domains or {}
     out: list[Problem] = []
     seen: dict[str, int] = {}
     ids = set(frame["id"])
@@ -107,6 +153,7 @@ def check_relations(frame: pd.DataFrame, entity_ids: set[str], file: str) -> lis
             ("amount_qualifier", S.QUALIFIERS),
             ("status", S.STATUSES),
             ("tier", S.TIERS),
+            ("binding", S.BINDING),
         ):
             if r[field] not in allowed:
                 bad(field, f"expected one of {allowed}, got {r[field]!r}")
@@ -130,7 +177,11 @@ def check_relations(frame: pd.DataFrame, entity_ids: set[str], file: str) -> lis
                 "amount_qualifier",
                 "must be 'undisclosed' exactly when amount_usd_bn is empty",
             )
-        for field, lo, hi in (("stake_pct", 0.0, 100.0), ("term_years", 0.0, math.inf)):
+        for field, lo, hi in (
+            ("stake_pct", 0.0, 100.0),
+            ("share_pct", 0.0, 100.0),
+            ("term_years", 0.0, math.inf),
+        ):
             try:
                 v = _number(r[field])
                 if v is not None and not (lo < v <= hi):
@@ -138,7 +189,7 @@ def check_relations(frame: pd.DataFrame, entity_ids: set[str], file: str) -> lis
             except ValueError:
                 bad(field, f"expected a finite number or empty, got {r[field]!r}")
         dates = {}
-        for field in ("announced", "start", "end"):
+        for field in ("announced", "start", "end", "maturity", "source_period"):
             if r[field] == "":
                 if field == "announced":
                     bad(field, "announcement date is required")
@@ -165,7 +216,41 @@ def check_relations(frame: pd.DataFrame, entity_ids: set[str], file: str) -> lis
         for ref in [x.strip() for x in r["seed_refs"].split(";") if x.strip()]:
             if ref not in S.SEED_ARTICLES:
                 bad("seed_refs", f"unknown seed article {ref!r}; expected {S.SEED_ARTICLES}")
+        _check_terms(r, bad)
+        parties = [*domains.get(r["from_id"], []), *domains.get(r["to_id"], [])]
+        check_evidence(r, parties, bad)
     return out
+
+
+def _check_terms(r: dict[str, str], bad: Callable[[str, str], None]) -> None:
+    """How binding, debt terms and customer shares (see docs/atlas-schema.md)."""
+    if r["binding"] not in ("", "unknown") and not r["binding_evidence"]:
+        bad("binding_evidence", f"binding {r['binding']!r} needs its evidence (a short quote)")
+    if r["type"] == "loan":
+        if r["recourse"] not in S.RECOURSE:
+            bad("recourse", f"a loan states its recourse, one of {S.RECOURSE}")
+    elif r["recourse"] or r["rate"] or r["collateral"]:
+        field = "recourse" if r["recourse"] else ("rate" if r["rate"] else "collateral")
+        bad(field, "rate, collateral and recourse describe loans only")
+    if r["type"] == "customer_share":
+        if not r["share_pct"]:
+            bad("share_pct", "a customer share states the percent (share_pct)")
+        elif r["tier"] in S.VERIFIED_TIERS:
+            try:
+                share = float(r["share_pct"])
+            except ValueError:
+                share = None  # reported by the number check
+            if share is not None and not any(
+                abs(v - share) <= step / 2 + 1e-9 for v, step in numbers_in(r["source_quote"])
+            ):
+                bad("source_quote", f"the quote does not contain the share {share:g} %")
+        if r["share_of"] not in S.SHARE_OF:
+            bad("share_of", f"expected one of {S.SHARE_OF}, got {r['share_of'][:30]!r}")
+    elif r["share_pct"] or r["share_of"]:
+        bad(
+            "share_pct" if r["share_pct"] else "share_of",
+            "share_pct and share_of are for customer_share rows",
+        )
 
 
 def validate_dir(path: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None, list[Problem]]:
@@ -177,5 +262,6 @@ def validate_dir(path: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None, 
         problems += check_entities(ent, str(path / S.ENTITIES_FILE))
     if rel is not None:
         ids = set(ent["id"]) if ent is not None else set()
-        problems += check_relations(rel, ids, str(path / S.RELATIONS_FILE))
+        doms = party_domains(ent) if ent is not None else {}
+        problems += check_relations(rel, ids, str(path / S.RELATIONS_FILE), doms)
     return ent, rel, problems

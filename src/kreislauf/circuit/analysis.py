@@ -71,6 +71,7 @@ class CircuitResult(Result):
             else None
         )
         return {
+            "binding": self.options.binding.label(),
             "relations_counted": len(self.relations),
             "edges": len(self.edges),
             "cycles": len(self.cycles),

@@ -9,6 +9,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from kreislauf.atlas.binding import BindingWeights
 from kreislauf.atlas.schema import TIER_RANK, TIERS, VERIFIED_TIERS, parse_date
 from kreislauf.errors import InputError
 
@@ -42,6 +43,10 @@ class FlowOptions:
         Window on the announcement date (inclusive), ``YYYY[-MM[-DD]]``.
     include_superseded : bool
         Count relations that were superseded or cancelled (default ``False``).
+    binding : BindingWeights
+        Share of each binding class counted (default: all in full, the headline figures;
+        ``BindingWeights.binding_only()`` keeps non-cancellable and funded legs). A class
+        weighted 0 is left out, so its legs close no cycle.
     """
 
     types: tuple[str, ...] = FLOW_TYPES
@@ -50,6 +55,7 @@ class FlowOptions:
     since: str | None = None
     until: str | None = None
     include_superseded: bool = False
+    binding: BindingWeights = field(default_factory=BindingWeights)
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -81,8 +87,10 @@ def select_relations(relations: pd.DataFrame, options: FlowOptions) -> pd.DataFr
         rel = rel[rel["announced_date"] >= pd.Timestamp(options.since)]
     if options.until:
         rel = rel[rel["announced_date"] <= pd.Timestamp(options.until)]
+    weight = options.binding.factor(rel["binding"]) if "binding" in rel else np.ones(len(rel))
+    rel, weight = rel[weight > 0], weight[weight > 0]
     factor = np.where(rel["amount_qualifier"] == "up_to", 1.0 - options.up_to_haircut, 1.0)
-    return rel.assign(flow_usd_bn=rel["amount_usd_bn"].to_numpy() * factor)
+    return rel.assign(flow_usd_bn=rel["amount_usd_bn"].to_numpy() * factor * weight)
 
 
 def aggregate_edges(selected: pd.DataFrame) -> pd.DataFrame:

@@ -87,6 +87,16 @@ def add(
     tier: str | None = typer.Option(None, "--tier"),
     source_url: str | None = typer.Option(None, "--source-url"),
     quote: str | None = typer.Option(None, "--quote"),
+    binding: str = typer.Option(
+        "unknown",
+        "--binding",
+        help="non_binding, cancellable, non_cancellable, funded or unknown.",
+    ),
+    binding_evidence: str = typer.Option("", "--binding-evidence"),
+    form: str = typer.Option("", "--form", help="Filing form (filing tier), e.g. 10-Q."),
+    period: str = typer.Option("", "--period", help="Period the filing reports, YYYY-MM-DD."),
+    accession: str = typer.Option("", "--accession", help="Filing accession number."),
+    outlet: str = typer.Option("", "--outlet", help="Outlet of a major-press source."),
     notes: str = typer.Option("", "--notes"),
 ) -> None:
     """Append relations (from flags or --file), validated; written atomically or not at all."""
@@ -131,6 +141,12 @@ def add(
                         "tier": tier,
                         "source_url": source_url,
                         "source_quote": quote,
+                        "binding": binding,
+                        "binding_evidence": binding_evidence,
+                        "source_form": form,
+                        "source_period": period,
+                        "source_accession": accession,
+                        "source_outlet": outlet,
                         "notes": notes,
                     }
                 ]

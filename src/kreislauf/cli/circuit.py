@@ -19,8 +19,10 @@ def _result(
     since: str | None,
     until: str | None,
     include_stakes: bool,
+    binding: str = "all",
 ):
     from kreislauf.atlas import load_atlas
+    from kreislauf.atlas.binding import BindingWeights
     from kreislauf.circuit.analysis import analyse
     from kreislauf.circuit.graph import FLOW_TYPES, FlowOptions
 
@@ -32,6 +34,7 @@ def _result(
         up_to_haircut=haircut,
         since=since,
         until=until,
+        binding=BindingWeights.parse(binding),
     )
     return analyse(a.relations, a.entities, opts, max_length=max_length)
 
@@ -52,13 +55,21 @@ def circuit(
     include_stakes: bool = typer.Option(
         False, "--include-stakes", help="Also count stakes, backstops and warrants."
     ),
+    binding: str = typer.Option(
+        "all",
+        "--binding",
+        help="Which legs count: 'all' (headline), 'binding' (non-cancellable and funded only) "
+        "or class=weight pairs, e.g. non_binding=0,cancellable=0.5.",
+    ),
     draws: int = typer.Option(0, "--draws", min=0, help="Null-model draws (0: skip)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the null model."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
     out: Path | None = typer.Option(None, "--out", help="Export cycles (.csv/.json/.html)."),
 ) -> None:
     """Summarise the circuit: cycles with circular dollars, exposures, centrality."""
-    ctx.obj = {"args": (atlas, max_length, verified_only, haircut, since, until, include_stakes)}
+    ctx.obj = {
+        "args": (atlas, max_length, verified_only, haircut, since, until, include_stakes, binding)
+    }
     if ctx.invoked_subcommand is not None:
         return
     with handle_errors():
