@@ -101,19 +101,71 @@ def load(
 
 @app.command()
 def fetch(
-    symbols: list[str] = typer.Argument(..., help="Yahoo symbols (NVDA, ^GSPC, BTC-USD ...)."),
+    symbols: list[str] = typer.Argument(
+        None, help="Yahoo symbols (NVDA, ^GSPC, BTC-USD ...); none with --balance-sheets."
+    ),
     start: str = typer.Option("2015-01-01", "--start", help="First date."),
     store: Path | None = typer.Option(None, "--store", help="DuckDB file (default: cache)."),
+    balance_sheets: Path | None = typer.Option(
+        None,
+        "--balance-sheets",
+        help="Instead of prices: write the latest balance sheets of the atlas's US filers (its "
+        "entities with a CIK) from SEC EDGAR's company facts to this CSV, in the format of the "
+        "shipped balance-sheet file (use it with kreislauf stress --balance-sheets).",
+    ),
+    user_agent: str = typer.Option(
+        "kreislauf (research use)",
+        "--user-agent",
+        help="User-Agent for SEC EDGAR, which asks for a name and e-mail address.",
+    ),
 ) -> None:
-    """Fetch daily prices from Yahoo (needs internet and the fetch extra) into the store."""
-    from kreislauf.data.online import fetch_prices, fetched_now
-    from kreislauf.store import Store, default_store_path
+    """Fetch daily prices from Yahoo, or balance sheets from SEC EDGAR (needs internet)."""
+    from kreislauf.errors import InputError
 
-    with handle_errors(), console(stderr=True).status("fetching from Yahoo"):
-        frame = fetch_prices(symbols, start)
-        path = store or default_store_path()
-        with Store(path) as s:
-            s.write_tables(
-                {"fetched_prices": frame}, source="Yahoo via yfinance", fetched_at=fetched_now()
-            )
-    console().print(f"fetched {len(frame)} rows for {len(symbols)} symbols into {path}")
+    with handle_errors():
+        if balance_sheets is not None:
+            if symbols:
+                raise InputError.single(
+                    "--balance-sheets fetches the atlas's filers; give no symbols with it",
+                    field="symbols",
+                )
+            _fetch_balance_sheets(balance_sheets, user_agent)
+            return
+        if not symbols:
+            raise InputError.single("name at least one symbol", field="symbols")
+        from kreislauf.data.online import fetch_prices, fetched_now
+        from kreislauf.store import Store, default_store_path
+
+        with console(stderr=True).status("fetching from Yahoo"):
+            frame = fetch_prices(symbols, start)
+            path = store or default_store_path()
+            with Store(path) as s:
+                s.write_tables(
+                    {"fetched_prices": frame}, source="Yahoo via yfinance", fetched_at=fetched_now()
+                )
+        console().print(f"fetched {len(frame)} rows for {len(symbols)} symbols into {path}")
+
+
+def _fetch_balance_sheets(out: Path, user_agent: str) -> None:  # pragma: no cover - network
+    """Fetch, validate against the atlas, then write atomically (nothing half-written)."""
+    import tempfile
+
+    from kreislauf.atlas import load_atlas
+    from kreislauf.contagion.balance_sheets import COLUMNS, load_financials
+    from kreislauf.data.online import fetch_sec_balance_sheets
+    from kreislauf.io import atomic_write_text
+
+    atlas = load_atlas()
+    ent = atlas.entities
+    ciks = {r["id"]: int(r["cik"]) for r in ent.to_dict(orient="records") if r.get("cik")}
+    with console(stderr=True).status(f"fetching {len(ciks)} filers from SEC EDGAR"):
+        frame = fetch_sec_balance_sheets(ciks, user_agent).reindex(
+            columns=list(COLUMNS), fill_value=""
+        )
+    text = frame.to_csv(index=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        check = Path(tmp) / out.name
+        check.write_text(text, encoding="utf-8")
+        load_financials(check, tuple(ent["id"]), domains=atlas.party_domains())
+    atomic_write_text(out, text)
+    console().print(f"wrote {len(frame)} figures of {len(ciks)} filers to {out}")
