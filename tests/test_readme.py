@@ -25,3 +25,16 @@ def test_readme_python_examples_run(shared_data: Path) -> None:
     assert scope["test"].summary()["episodes"]  # type: ignore[attr-defined]
     assert "households" in scope["runs"].wealth().columns  # type: ignore[attr-defined]
     assert scope["stress"].summary()  # type: ignore[attr-defined]
+
+
+def test_readme_states_the_shipped_atlas_and_stress_figures() -> None:
+    from kreislauf.atlas import load_atlas
+
+    text = " ".join((REPO_ROOT / "README.md").read_text(encoding="utf-8").split())
+    atlas = load_atlas()
+    rel = atlas.relations
+    assert f"The atlas has {len(rel)} relations among {len(atlas.entities)} entities" in text
+    tiers = rel["tier"].value_counts()
+    for tier in ("filing", "company_release", "major_press", "secondary", "inferred"):
+        assert f"{tiers.get(tier, 0)} `{tier}`" in text, tier
+    assert f"{int((rel['type'] == 'loan').sum())} loans and bonds" in text

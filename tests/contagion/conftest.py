@@ -9,6 +9,7 @@ import pytest
 
 from kreislauf.atlas import load_atlas
 from kreislauf.atlas.schema import RELATION_COLUMNS
+from kreislauf.contagion.balance_sheets import COLUMNS as BS_COLUMNS
 
 COLUMNS = list(RELATION_COLUMNS)
 
@@ -55,21 +56,46 @@ def write_mini_atlas(path: Path, rows=MINI) -> Path:
             amount_qualifier=qual,
             status=status,
             term_years=str(term),
-            tier="filing",
+            tier="inferred",
             announced="2025-09",
             source_url=f"https://example.org/{rid}",
             source_quote="test row",
+            binding="non_binding" if status == "loi" else "non_cancellable",
+            binding_evidence="test row",
+            recourse="unknown" if typ == "loan" else "",
+            notes="hand-built test row",
         )
         recs.append(rec)
     pd.DataFrame(recs, columns=COLUMNS).to_csv(path / "relations.csv", index=False)
     return path
 
 
+def balance_sheet_rows(rows: list[tuple]) -> pd.DataFrame:
+    """Long-format figures (equity, total liabilities) for (id, equity, liabilities) rows."""
+    recs = []
+    for node, equity, liabilities in rows:
+        for metric, value in (("equity", equity), ("total_liabilities", liabilities)):
+            recs.append(
+                {
+                    "entity_id": node,
+                    "metric": metric,
+                    "value": value,
+                    "currency": "USD",
+                    "unit": "bn",
+                    "as_of": "2025-12-31",
+                    "tier": "inferred",
+                    "estimate": "false",
+                    "source_url": "https://example.org/10-K",
+                    "source_quote": f"{metric} {value}",
+                    "notes": "hand-built test figure",
+                }
+            )
+    return pd.DataFrame(recs, columns=list(BS_COLUMNS))
+
+
 def write_balance_sheets(path: Path, rows: list[tuple]) -> Path:
     f = path / "bs.csv"
-    pd.DataFrame(rows, columns=["id", "equity_usd_bn", "external_liabilities_usd_bn"]).assign(
-        as_of="2025-12-31", source_url="https://example.org/10-K", notes="test"
-    ).to_csv(f, index=False)
+    balance_sheet_rows(rows).to_csv(f, index=False)
     return f
 
 

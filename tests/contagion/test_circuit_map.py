@@ -62,3 +62,22 @@ def test_shipped_atlas_maps_without_guessing():
         | set(m.chip_holdings["relation_id"])
     )
     assert mapped | set(m.unmapped["relation_id"]) == set(atlas.relations["id"])
+
+
+def test_binding_view_changes_which_legs_count_not_their_terms():
+    from kreislauf.atlas import load_atlas
+    from kreislauf.atlas.binding import BindingWeights
+    from kreislauf.contagion.circuit_map import MappingAssumptions
+
+    atlas = load_atlas()
+    full = map_atlas(atlas)
+    bind = map_atlas(atlas, MappingAssumptions(binding=BindingWeights.binding_only()))
+    assert full.term_years_used == bind.term_years_used
+    assert len(bind.obligations) < len(full.obligations)
+    kept = bind.obligations.set_index("relation_id")["due_usd_bn"]
+    head = full.obligations.set_index("relation_id")["due_usd_bn"]
+    assert (kept <= head.loc[kept.index] + 1e-12).all()
+    assert set(atlas.relations.set_index("id").loc[kept.index, "binding"]) <= {
+        "non_cancellable",
+        "funded",
+    }

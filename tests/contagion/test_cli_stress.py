@@ -21,8 +21,11 @@ def test_shipped_atlas_default_json() -> None:
     s = d["summary"]
     assert s["scenario"]["default_node"] == "openai" and s["scenario"]["demand_drop"] == 0.2
     assert s["model"] == "en" and s["seniority"] == "pari_passu"
-    assert s["nodes_with_balance_sheet"] == 0  # shipped balance sheets are empty
-    assert "microsoft" in s["unresolved"]  # loses, but no sourced balance sheet
+    assert s["nodes_with_balance_sheet"] >= 10  # the shipped, sourced balance sheets
+    assert "microsoft" not in s["unresolved"]  # loses, and its balance sheet decides
+    outcomes = {r["node"]: r for r in s["outcomes"]}
+    assert outcomes["microsoft"]["outcome"] in ("survives", "defaults")
+    assert outcomes["microsoft"]["balance_sheet_as_of"]
     assert s["exposure_usd_bn"] >= s["realised_loss_usd_bn"] > 0
     rows = {r["node"]: r for r in d["table"]}
     assert rows["openai"]["outcome"] == "defaults (scenario)"

@@ -74,10 +74,11 @@ def test_chip_price_shock_by_hand(mini_atlas, mini_bs):
     assert f.loc["chipco", "realised_loss_usd_bn"] == pytest.approx(25 - 54 * 25 / 55)
 
 
-def test_unknown_balance_sheets_make_outcomes_unresolved(mini_atlas):
-    # the shipped balance-sheet file is empty: every loss-taking node is unresolved, and the
-    # exposure bound (no buffers) lets cloud default and pass its losses on
-    r = run(mini_atlas, None, Scenario(default_node="lab"), model="en", seniority="pari_passu")
+def test_unknown_balance_sheets_make_outcomes_unresolved(mini_atlas, write_bs):
+    # no balance sheet at all: every loss-taking node is unresolved, and the exposure bound
+    # (no buffers) lets cloud default and pass its losses on
+    empty = write_bs([])
+    r = run(mini_atlas, empty, Scenario(default_node="lab"), model="en", seniority="pari_passu")
     f = rows(r)
     assert set(f.loc[["cloud", "chipco", "vc"], "outcome"]) == {"unresolved"}
     assert f.loc["cloud", "realised_loss_usd_bn"] == pytest.approx(12.0)  # 20 lost, 8 backstop
@@ -140,7 +141,7 @@ def test_bad_scenarios_and_balance_sheets(mini_atlas, mini_bs, write_bs):
     bad = write_bs([("cloud", 5, -1)])
     with pytest.raises(InputError) as info:
         load_balance_sheets(bad, ("cloud",))
-    assert info.value.problems[0].field == "external_liabilities_usd_bn"
+    assert (info.value.problems[0].row, info.value.problems[0].field) == (2, "value")
     # cloud's balance sheet cannot hold the chips the atlas says it holds
     tight = write_bs([("cloud", -30, 0)])
     m = map_atlas(mini_atlas)

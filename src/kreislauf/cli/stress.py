@@ -36,15 +36,20 @@ app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
 MODEL_HELP = "en (Eisenberg-Noe), rv (Rogers-Veraart), debtrank, furfine or firesale."
 
 
-def _assumptions(horizon, term, assume: list[str]):
+def _assumptions(horizon, term, assume: list[str], binding: str = "all"):
     """MappingAssumptions from the shorthand options and ``--assume FIELD=VALUE`` pairs."""
     import dataclasses
 
+    from kreislauf.atlas.binding import BindingWeights
     from kreislauf.contagion.circuit_map import MappingAssumptions
     from kreislauf.errors import InputError, Problem
 
     defaults = MappingAssumptions()
-    values: dict = {"horizon_years": horizon, "default_term_years": term}
+    values: dict = {
+        "horizon_years": horizon,
+        "default_term_years": term,
+        "binding": BindingWeights.parse(binding),
+    }
     problems = []
     known = {f.name for f in dataclasses.fields(MappingAssumptions)}
     for k, item in enumerate(assume, start=1):
@@ -63,7 +68,9 @@ def _assumptions(horizon, term, assume: list[str]):
             continue
         current = getattr(defaults, key)
         try:
-            if isinstance(current, tuple):
+            if isinstance(current, BindingWeights):
+                values[key] = BindingWeights.parse(raw)
+            elif isinstance(current, tuple):
                 values[key] = tuple(x.strip() for x in raw.split(",") if x.strip())
             elif isinstance(current, bool):
                 if raw.lower() not in ("true", "false"):
@@ -94,7 +101,7 @@ def _atlas_run(
 
     a = load_atlas(atlas)
     cmap = map_atlas(a, assumptions)
-    bs = load_balance_sheets(balance_sheets, cmap.nodes)
+    bs = load_balance_sheets(balance_sheets, cmap.nodes, domains=a.party_domains())
     scenario = Scenario(default, pay_fraction, demand_drop / 100.0, chip_shock / 100.0)
     names = dict(zip(a.entities["id"], a.entities["name"], strict=True))
     kinds = dict(zip(a.entities["id"], a.entities["kind"], strict=True))
@@ -236,6 +243,12 @@ def stress(
         min=0.01,
         help="Atlas: term assumed where none is disclosed (default: median disclosed term).",
     ),
+    binding: str = typer.Option(
+        "all",
+        "--binding",
+        help="Atlas: which commitments count: 'all' (headline), 'binding' (non-cancellable "
+        "and funded only) or class=weight pairs, e.g. non_binding=0,cancellable=0.5.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
     out: Path | None = typer.Option(None, "--out", help="Export (.csv/.parquet/.json/.html)."),
 ) -> None:
@@ -249,10 +262,17 @@ def stress(
         if (network is None) != (nodes is None):
             raise InputError.single("--network and --nodes go together", field="--network")
         if network is not None:
-            if demand_drop or chip_price_shock or atlas or balance_sheets or assume:
+            if (
+                demand_drop
+                or chip_price_shock
+                or atlas
+                or balance_sheets
+                or assume
+                or binding != "all"
+            ):
                 raise InputError.single(
-                    "--demand-drop, --chip-price-shock, --atlas, --balance-sheets and --assume "
-                    "apply to the atlas, not to --network",
+                    "--demand-drop, --chip-price-shock, --atlas, --balance-sheets, --assume and "
+                    "--binding apply to the atlas, not to --network",
                     field="--network",
                 )
             if model not in ("en", "rv", "debtrank", "furfine", "firesale"):
@@ -292,7 +312,7 @@ def stress(
             demand_drop,
             chip_price_shock,
             options,
-            _assumptions(horizon, term, assume),
+            _assumptions(horizon, term, assume, binding),
         )
 
         def render(con) -> None:

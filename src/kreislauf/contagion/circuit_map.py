@@ -16,12 +16,13 @@ status, a type that carries no payment obligation). Every choice is a field of
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from kreislauf.atlas.binding import BindingWeights
 from kreislauf.errors import InputError
 
 if TYPE_CHECKING:
@@ -75,6 +76,10 @@ class MappingAssumptions:
         Statuses of chip and memory purchases counted as chips held (at cost) by the buyer.
         Default: ``completed`` (delivered). Adding ``definitive`` also marks down chips
         contracted but not yet delivered (the buyer is committed to the old price).
+    binding : BindingWeights
+        Share of each binding class counted (default: all in full). Binding-only
+        (``BindingWeights.binding_only()``) leaves out letters of intent, cancellable and
+        unknown legs; a class weighted 0 is listed as unmapped with the reason.
     """
 
     horizon_years: float = 1.0
@@ -88,6 +93,7 @@ class MappingAssumptions:
     backstop_trigger_share: float = 1.0
     demand_pass_through: float = 1.0
     chip_holding_statuses: tuple[str, ...] = ("completed",)
+    binding: BindingWeights = field(default_factory=BindingWeights)
 
     def __post_init__(self) -> None:
         checks = [
@@ -175,6 +181,7 @@ def map_atlas(atlas: Atlas, assumptions: MappingAssumptions | None = None) -> Ci
     if a.tiers == "verified":
         rel = rel[rel["tier"].isin(VERIFIED_TIERS)]
     ob, hold, back, chips, unmapped, undisclosed = [], [], [], [], [], []
+    left_out_terms: list[float | None] = []  # terms of obligations a binding view leaves out
 
     def skip(r: pd.Series, reason: str, sized: bool = False) -> None:
         rec = {
@@ -189,14 +196,29 @@ def map_atlas(atlas: Atlas, assumptions: MappingAssumptions | None = None) -> Ci
             undisclosed.append(rec)
 
     def amount(r: pd.Series) -> float:
-        v = float(r["amount_usd_bn"])
+        v = float(r["amount_usd_bn"]) * weight[r["id"]]
         return v * (1 - a.up_to_haircut) if r["amount_qualifier"] == "up_to" else v
 
-    stake_pairs = {(r["from_id"], r["to_id"]) for _, r in rel[rel["type"] == "stake"].iterrows()}
+    binding = rel["binding"] if "binding" in rel else pd.Series("unknown", index=rel.index)
+    weight = dict(zip(rel["id"], a.binding.factor(binding), strict=True))
+
+    stakes = rel[rel["type"] == "stake"]
+    stake_pairs = {(r["from_id"], r["to_id"]) for _, r in stakes.iterrows()}
+    valued_pairs = {
+        (r["from_id"], r["to_id"]) for _, r in stakes.iterrows() if pd.notna(r["amount_usd_bn"])
+    }
     for _, r in rel.iterrows():
         typ, status = r["type"], r["status"]
         if status in ("superseded", "cancelled"):
             skip(r, f"status {status}")
+            continue
+        if weight[r["id"]] == 0:
+            statuses = a.sales_statuses if typ in SALES_TYPES else a.repayment_statuses
+            if (typ in SALES_TYPES or typ in REPAYMENT_TYPES) and (
+                status in statuses and pd.notna(r["amount_usd_bn"])
+            ):
+                left_out_terms.append(_term(r)[0])
+            skip(r, f"binding class {r.get('binding') or 'unknown'} not counted")
             continue
         known = pd.notna(r["amount_usd_bn"])
         if typ in SALES_TYPES or typ in REPAYMENT_TYPES:
@@ -258,6 +280,9 @@ def map_atlas(atlas: Atlas, assumptions: MappingAssumptions | None = None) -> Ci
                     "not completed/definitive, or switched off)",
                 )
                 continue
+            if not known and typ == "stake" and (r["from_id"], r["to_id"]) in valued_pairs:
+                skip(r, "stake share only; its value is another stake row of the same pair")
+                continue
             if not known:
                 skip(r, "holding without a disclosed value", sized=True)
                 continue
@@ -302,7 +327,12 @@ def map_atlas(atlas: Atlas, assumptions: MappingAssumptions | None = None) -> Ci
             "tier",
         ],
     )
-    disclosed_terms = obligations["term_years"].dropna()
+    # The default term is the median over every obligation the atlas states a term for,
+    # whichever binding view is taken, so that a view changes which legs count, not how
+    # the others fall due.
+    disclosed_terms = pd.concat(
+        [obligations["term_years"], pd.Series(left_out_terms, dtype=float)]
+    ).dropna()
     if a.default_term_years is not None:
         term_used = float(a.default_term_years)
     elif len(disclosed_terms):

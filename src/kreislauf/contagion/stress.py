@@ -121,6 +121,7 @@ class Setup:
     held: np.ndarray  # stake value held per node
     chips: np.ndarray  # chips held per node
     known: np.ndarray
+    estimate: np.ndarray  # known nodes whose buffer is a press-reported estimate
     equity: np.ndarray
     ext_liab: np.ndarray
     backstops: np.ndarray  # guarantor, beneficiary, cap
@@ -193,6 +194,7 @@ def build_setup(
         else np.zeros((0, 3))
     )
     known = np.zeros(n, bool)
+    estimate = np.zeros(n, bool)
     equity = np.full(n, np.nan)
     ext = np.zeros(n)
     problems: list[Problem] = []
@@ -203,6 +205,7 @@ def build_setup(
             continue
         i = pos[rec["id"]]
         known[i] = True
+        estimate[i] = bool(rec.get("estimate", False))
         equity[i] = rec["equity_usd_bn"]
         ext[i] = rec["external_liabilities_usd_bn"]
         e_implied = equity[i] + out0[i] + ext[i] - in0[i]
@@ -234,6 +237,7 @@ def build_setup(
         held,
         chips,
         known,
+        estimate,
         equity,
         ext,
         backstops,
@@ -256,9 +260,13 @@ def _bound_arrays(s: Setup, bound: str) -> tuple[np.ndarray, np.ndarray, np.ndar
     e[absorb] = s.out0[absorb] + other[absorb]
     b[absorb] = 0.0
     eq[absorb] = np.nan
-    # zero buffer: equity exactly 0
-    e[zero] = np.maximum(0.0, s.out0[zero] - s.in0[zero]) + other[zero]
-    b[zero] = np.maximum(0.0, s.in0[zero] - s.out0[zero]) + other[zero]
+    # zero buffer: equity exactly 0. The revenue a buyer loses when it cuts its purchases
+    # (its relief) is external: it is held as external assets, matched by external
+    # liabilities, so the shock can take it away. Without it, a node owed more than it owes
+    # had no external assets, its revenue loss was capped at 0 while its saving was still
+    # subtracted, and its "exposure" fell below its realised loss.
+    e[zero] = np.maximum(0.0, s.out0[zero] - s.in0[zero]) + other[zero] + s.relief[zero]
+    b[zero] = np.maximum(0.0, s.in0[zero] - s.out0[zero]) + other[zero] + s.relief[zero]
     eq[zero] = 0.0
     return np.maximum(e, 0.0), b, eq
 
@@ -389,6 +397,7 @@ def stress_test(
         names=[names.get(k, k) for k in s.ids],
         kinds=[kinds.get(k, "") for k in s.ids],
         known=s.known,
+        estimate=s.estimate,
         equity=s.equity,
         lower=lower,
         upper=upper,
@@ -396,4 +405,5 @@ def stress_test(
         cmap=cmap,
         balance_sheet_source=str(balance_sheets.attrs.get("file", "(given as a table)")),
         extra=extra,
+        sheets=balance_sheets,
     )

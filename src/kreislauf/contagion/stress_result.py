@@ -64,6 +64,8 @@ class StressResult(Result):
     names, kinds : list of str
     known : ndarray of bool
         Nodes with a sourced balance sheet.
+    estimate : ndarray of bool
+        Known nodes whose buffer is a press-reported estimate (a private company's cash).
     equity : ndarray
         Book equity of known nodes (NaN where unknown).
     lower, upper : BoundRun
@@ -73,6 +75,9 @@ class StressResult(Result):
     cmap : CircuitMap
     extra : dict
         Model-specific figures (e.g. fire-sale aggregate vulnerability).
+    sheets : DataFrame
+        The balance-sheet inputs used (:func:`~kreislauf.contagion.balance_sheets.
+        load_balance_sheets`): date, basis and source per known node.
     """
 
     scenario: dict[str, Any]
@@ -82,6 +87,7 @@ class StressResult(Result):
     names: list[str]
     kinds: list[str]
     known: np.ndarray
+    estimate: np.ndarray
     equity: np.ndarray
     lower: BoundRun
     upper: BoundRun
@@ -89,6 +95,7 @@ class StressResult(Result):
     cmap: CircuitMap
     balance_sheet_source: str
     extra: dict[str, Any] = field(default_factory=dict)
+    sheets: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     # ---------------------------------------------------------------- outcomes
     def outcomes(self) -> tuple[list[str], list[str]]:
@@ -123,6 +130,8 @@ class StressResult(Result):
             else:
                 out.append("unaffected")
                 why.append("")
+            if self.known[i] and self.estimate[i] and out[-1] in ("defaults", "survives"):
+                why[-1] += "; rests on an estimate (press-reported cash as the buffer)"
             if und[i]:
                 why[-1] = (why[-1] + "; " if why[-1] else "") + (
                     f"{und[i]} undisclosed relation(s) could add losses"
@@ -144,28 +153,75 @@ class StressResult(Result):
 
     # ------------------------------------------------------------------ Result
     def to_frame(self) -> pd.DataFrame:
-        """One row per node: realised loss, exposure, at risk, outcome, reason."""
+        """One row per node: realised loss, exposure, equity left, outcome, reason."""
         out, why = self.outcomes()
+        sheet = self._sheet_columns()
+        left = self.equity - np.maximum(self.lower.loss, 0.0)
+        margin = np.divide(left, self.equity, out=np.full(len(left), np.nan), where=self.equity > 0)
         return pd.DataFrame(
             {
                 "node": list(self.nodes),
                 "name": self.names,
                 "kind": self.kinds,
-                "balance_sheet": np.where(self.known, "sourced", "unknown"),
+                "balance_sheet": np.where(
+                    self.known, np.where(self.estimate, "estimate", "sourced"), "unknown"
+                ),
+                "balance_sheet_as_of": sheet["as_of"],
                 "equity_usd_bn": self.equity,
                 "realised_loss_usd_bn": self.lower.loss,
                 "exposure_usd_bn": self.upper.loss,
                 "at_risk_usd_bn": np.maximum(0.0, self.upper.loss - self.lower.loss),
+                "equity_left_realised_usd_bn": left,
+                "equity_left_realised_share": margin,
                 "stake_loss_realised_usd_bn": self.lower.stake_loss,
                 "backstop_owed_realised_usd_bn": self.lower.backstop_paid,
                 "default_round_realised": self.lower.default_round,
                 "default_round_exposure": self.upper.default_round,
                 "outcome": out,
                 "reason": why,
+                "balance_sheet_source": sheet["source_url"],
             }
         ).sort_values(
             ["exposure_usd_bn", "realised_loss_usd_bn"], ascending=False, ignore_index=True
         )
+
+    def _sheet_columns(self) -> dict[str, list[Any]]:
+        """Date and source of each node's balance sheet (None where unknown)."""
+        by_id = (
+            self.sheets.set_index("id").to_dict(orient="index")
+            if len(self.sheets) and "id" in self.sheets
+            else {}
+        )
+        return {
+            col: [by_id.get(k, {}).get(col) for k in self.nodes] for col in ("as_of", "source_url")
+        }
+
+    def outcome_records(self) -> list[dict[str, Any]]:
+        """Every node the scenario touches: outcome, equity, losses and the margin left.
+
+        ``equity_left_realised_usd_bn`` is book equity less the realised loss (negative:
+        the loss exceeds the buffer); ``None`` where the node has no balance sheet.
+        """
+        f = self.to_frame()
+        f = f[f["outcome"] != "unaffected"]
+        cols = [
+            "node",
+            "name",
+            "outcome",
+            "balance_sheet",
+            "balance_sheet_as_of",
+            "equity_usd_bn",
+            "realised_loss_usd_bn",
+            "exposure_usd_bn",
+            "equity_left_realised_usd_bn",
+            "equity_left_realised_share",
+            "reason",
+        ]
+        recs = f[cols].to_dict(orient="records")
+        return [
+            {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
+            for r in recs
+        ]
 
     def loss_by_holder(self) -> pd.DataFrame:
         """Who finally bears the losses under each bound (clearing models only).
@@ -234,6 +290,11 @@ class StressResult(Result):
             "defaults": [n for n, o in zip(self.nodes, out, strict=True) if o.startswith("def")],
             "unresolved": [n for n, o in zip(self.nodes, out, strict=True) if o == "unresolved"],
             "nodes_with_balance_sheet": int(self.known.sum()),
+            "nodes_on_estimates": [
+                n for n, k, e in zip(self.nodes, self.known, self.estimate, strict=True) if k and e
+            ],
+            "binding": self.cmap.assumptions.binding.label(),
+            "outcomes": self.outcome_records(),
             "nodes": len(self.nodes),
             "obligations_mapped": len(self.cmap.obligations),
             "relations_undisclosed": len(self.cmap.undisclosed),

@@ -72,7 +72,9 @@ def build(ctx: ReportContext) -> Section:
     atlas = load_atlas(ctx.atlas_dir)
     cmap = map_atlas(atlas)
     cascade = default_cascade(
-        cmp.runs["ai_growth_shortfall"], cmap, load_balance_sheets(None, cmap.nodes)
+        cmp.runs["ai_growth_shortfall"],
+        cmap,
+        load_balance_sheets(None, cmap.nodes, domains=atlas.party_domains()),
     )
 
     lab = {k: t(*v) for k, v in LABELS.items()}
