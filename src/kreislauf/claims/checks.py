@@ -366,11 +366,17 @@ def _rel(ctx: ClaimContext, rid: str) -> pd.Series:
 def _atlas_amount(claim: Claim, ctx: ClaimContext) -> Finding:
     r = _rel(ctx, claim.extra["relation"])
     obs = float(r["amount_usd_bn"])
+    where = r["tier"]
+    if r["tier"] == "filing":
+        where = f"filing: {r['source_form']} for {r['source_period']}, {r['source_accession']}"
+    how = f"; how binding: {r['binding']}"
+    if isinstance(r["binding_evidence"], str) and r["binding_evidence"]:
+        how += f" ({r['binding_evidence']})"
     return Finding(
         _verdict(claim, obs),
         obs,
         f"atlas {r['id']}: {r['from_id']} -> {r['to_id']} ${obs:g}bn "
-        f"({r['amount_qualifier']}, {r['tier']}): {r['source_quote']}",
+        f"({r['amount_qualifier']}, {where}): {r['source_quote']}{how}",
         (r["source_url"],),
     )
 
@@ -389,7 +395,11 @@ def _loop(claim: Claim, ctx: ClaimContext) -> Finding:
         "supported",
         float(r001["amount_usd_bn"]),
         f"atlas R001: NVIDIA's letter of intent to invest up to ${r001['amount_usd_bn']:g}bn "
-        f"(superseded by R002, a reported ${_rel(ctx, 'R002')['amount_usd_bn']:g}bn). The loop "
+        f"({r001['binding'].replace('_', '-')}; {r001['tier'].replace('_', ' ')}: "
+        f"{r001['source_quote']}), superseded by R002, a reported "
+        f"${_rel(ctx, 'R002')['amount_usd_bn']:g}bn. NVIDIA's 10-Q for the quarter ended "
+        "2025-10-26 said there was no assurance of a definitive agreement: what was announced "
+        "is an intention, not an investment made. The loop "
         f"NVIDIA -> OpenAI -> Oracle -> NVIDIA exists with ${oracle['circular_usd_bn']:g}bn of "
         f"circular dollars (relations {', '.join(oracle['relation_ids'])}). OpenAI -> AMD exists "
         f"(R026), but AMD buying NVIDIA chips is {'in' if len(amd_back) else 'not in'} the atlas.",
