@@ -80,11 +80,13 @@ def run_audit(
     data_dir: Path | None = None,
     claims_path: Path | None = None,
     memo: dict[str, Any] | None = None,
+    bundle: bool = True,
 ) -> AuditResult:
     """Check every claim (the shipped claims file by default).
 
     ``memo``, a caller-owned dict (e.g. a report's), lets checks reuse results computed
-    elsewhere in the same run; the checks' own cache lives there too.
+    elsewhere in the same run; the checks' own cache lives there too. ``bundle`` lets the
+    families ``data_dir`` lacks come from the data shipped with the package.
     """
     claims = load_claims(claims_path)
     unknown = [c.id for c in claims if c.check not in CHECKS]
@@ -92,5 +94,7 @@ def run_audit(
         raise InputError.single(
             f"claims {unknown} name unknown checks; expected one of {sorted(CHECKS)}", field="check"
         )
-    ctx = ClaimContext(atlas_dir=atlas_dir, data_dir=data_dir, cache={} if memo is None else memo)
+    ctx = ClaimContext(
+        atlas_dir=atlas_dir, data_dir=data_dir, cache={} if memo is None else memo, bundle=bundle
+    )
     return AuditResult(claims, [CHECKS[c.check](c, ctx) for c in claims], data_dir)

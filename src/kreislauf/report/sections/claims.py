@@ -17,7 +17,7 @@ def build(ctx: ReportContext) -> Section:
     from kreislauf.claims.audit import run_audit
 
     t = ctx.t
-    r = run_audit(ctx.atlas_dir, ctx.data_dir, memo=ctx.memo)
+    r = run_audit(ctx.atlas_dir, ctx.data_dir, memo=ctx.memo, bundle=ctx.bundle)
     s = r.summary()
     f = r.to_frame()
     if ctx.lang == "de":
@@ -34,16 +34,29 @@ def build(ctx: ReportContext) -> Section:
             "evidence",
         ]
     ].round(3)
+    bundled = sorted({src for x in r.findings for src in x.sources if "(bundled" in src})
     note = (
-        ""
-        if ctx.data_dir
-        else t(
+        t(
+            " Families the data directory does not provide come from the data bundled with "
+            "kreislauf (Shiller's monthly series, the companies' SEC-filed quarterly figures, "
+            "the S&P 500 concentration snapshots); claims that need index or stock prices stay "
+            "not checkable until a data directory (--data-dir) provides them.",
+            " Was das Datenverzeichnis nicht liefert, stammt aus dem mit kreislauf ausgelieferten "
+            "Datenpaket (Shillers Monatsreihen, die bei der SEC gemeldeten Quartalszahlen der "
+            "Unternehmen, die Konzentrations-Stichtage des S&P 500); Behauptungen, die Index- oder "
+            "Aktienkurse brauchen, bleiben nicht prüfbar, bis ein Datenverzeichnis (--data-dir) "
+            "sie liefert.",
+        )
+        if bundled
+        else ""
+    )
+    if not ctx.bundle and not ctx.data_dir:
+        note = t(
             " Without market data (run with --data-dir) the valuation, concentration and capex "
             "claims are marked not checkable.",
             " Ohne Marktdaten (mit --data-dir aufrufen) gelten die Bewertungs-, Konzentrations- und "
             "Investitionsbehauptungen als nicht prüfbar.",
         )
-    )
     html = (
         "<p>"
         + escape(
