@@ -11,6 +11,7 @@ import pandas as pd
 from kreislauf.claims.checks import CHECKS, ClaimContext
 from kreislauf.claims.model import Claim, Finding, load_claims
 from kreislauf.errors import InputError
+from kreislauf.paths import shown_path
 from kreislauf.results import Result
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class AuditResult(Result):
         return {
             "claims": len(self.claims),
             **{k: int(v) for k, v in counts.items()},
-            "data_dir": str(self.data_dir) if self.data_dir else None,
+            "data_dir": shown_path(self.data_dir) if self.data_dir else None,
         }
 
     def plot(self) -> go.Figure:

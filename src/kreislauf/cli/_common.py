@@ -91,11 +91,12 @@ def export(obj: Result | pd.DataFrame | dict[str, Any], path: Path) -> Path:
     """
     import pandas as pd
 
+    from kreislauf.paths import scrub, scrub_frame
     from kreislauf.results import Result, to_jsonable
 
-    suffix = path.suffix.lower()
+    suffix = check_out_suffix(path)
     if suffix == ".json":
-        payload = obj.to_dict() if isinstance(obj, Result) else to_jsonable(obj)
+        payload = scrub(obj.to_dict() if isinstance(obj, Result) else to_jsonable(obj))
         return atomic_write_text(path, json.dumps(payload, indent=2, ensure_ascii=False))
     if suffix == ".html":
         if not isinstance(obj, Result):
@@ -105,6 +106,7 @@ def export(obj: Result | pd.DataFrame | dict[str, Any], path: Path) -> Path:
     frame = obj.to_frame() if isinstance(obj, Result) else obj
     if not isinstance(frame, pd.DataFrame):
         frame = pd.DataFrame(to_jsonable(frame))
+    frame = scrub_frame(frame)
     if suffix == ".csv":
         return atomic_write_text(path, frame.to_csv(index=False))
     if suffix == ".parquet":
@@ -113,11 +115,25 @@ def export(obj: Result | pd.DataFrame | dict[str, Any], path: Path) -> Path:
         buf = io.BytesIO()
         frame.to_parquet(buf, index=False)
         return atomic_write_bytes(path, buf.getvalue())
-    raise InputError.single(
-        f"unsupported export suffix '{suffix}'; expected .csv, .parquet, .json or .html",
-        file=str(path),
-        field="--out",
-    )
+    raise AssertionError(f"unreachable: {suffix} passed check_out_suffix")
+
+
+EXPORT_SUFFIXES = (".csv", ".parquet", ".json", ".html")
+
+
+def check_out_suffix(path: Path) -> str:
+    """The export suffix of ``--out`` (lower case); InputError for one :func:`export` lacks.
+
+    Called before anything is printed, so a bad ``--out`` fails without output.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in EXPORT_SUFFIXES:
+        raise InputError.single(
+            f"unsupported export suffix '{suffix}'; expected .csv, .parquet, .json or .html",
+            file=path.name,
+            field="--out",
+        )
+    return suffix
 
 
 def emit(
@@ -145,10 +161,13 @@ def emit(
     """
     import pandas as pd
 
+    from kreislauf.paths import scrub
     from kreislauf.results import Result, to_jsonable
 
+    if out is not None:
+        check_out_suffix(out)
     if as_json:
-        payload = obj.to_dict() if isinstance(obj, Result) else to_jsonable(obj)
+        payload = scrub(obj.to_dict() if isinstance(obj, Result) else to_jsonable(obj))
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     else:
         con = console()
@@ -161,8 +180,8 @@ def emit(
         else:
             con.print(summary_table(obj, title=title))
     if out is not None:
-        written = export(obj, out)
-        console(stderr=as_json).print(f"wrote {written}", highlight=False)
+        export(obj, out)
+        console(stderr=as_json).print(f"wrote {out}", highlight=False)  # as the user gave it
 
 
 def summary_table(summary: dict[str, Any], title: str = "") -> Table:

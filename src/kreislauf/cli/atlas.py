@@ -20,12 +20,13 @@ def validate(
 ) -> None:
     """Check an atlas directory; list every problem with file, row and field (exit 2)."""
     from kreislauf.atlas import load_atlas
+    from kreislauf.paths import shown_path
 
     with handle_errors():
         atlas = load_atlas(path)
         rel = atlas.relations
         summary = {
-            "directory": str(atlas.source_dir),
+            "directory": shown_path(atlas.source_dir),
             "version": atlas.version,
             "entities": len(atlas.entities),
             "relations": len(rel),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kreislauf.paths import shown_path
 from kreislauf.report.build import escape
 from kreislauf.report.model import ReportContext, Section
 
@@ -144,7 +145,10 @@ def build(ctx: ReportContext) -> Section:
                 "offengelegte Kaufverpflichtungen (Mrd. USD)",
             ): f"{commitments:,.0f}",
         },
-        sources=[str(atlas.source_dir / "relations.csv"), str(atlas.source_dir / "entities.csv")],
+        sources=[
+            shown_path(atlas.source_dir / "relations.csv"),
+            shown_path(atlas.source_dir / "entities.csv"),
+        ],
         notes=[
             t(
                 "Tiers: filing > company release > major press > secondary report > inferred. "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kreislauf.paths import shown_path
 from kreislauf.report.build import escape
 from kreislauf.report.model import ReportContext, Section
 
@@ -79,7 +80,7 @@ def build(ctx: ReportContext) -> Section:
                 "größter voll bezifferter Kreislauf (Mrd. USD)",
             ): (f"{s['largest_cycle_usd_bn']:,.0f}" if s["largest_cycle_usd_bn"] else "—"),
         },
-        sources=[str(atlas.source_dir / "relations.csv")],
+        sources=[shown_path(atlas.source_dir / "relations.csv")],
         notes=[
             t(
                 "Circular dollars are the smallest flow on a loop: the most that can go round "
