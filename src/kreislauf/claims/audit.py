@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 import pandas as pd
 
 from kreislauf.claims.checks import CHECKS, ClaimContext
-from kreislauf.claims.model import Claim, Finding, load_claims
+from kreislauf.claims.model import Claim, Finding, Verdict, load_claims
 from kreislauf.errors import InputError
 from kreislauf.paths import shown_path
 from kreislauf.results import Result
@@ -49,11 +49,12 @@ class AuditResult(Result):
         )
 
     def summary(self) -> dict[str, Any]:
-        """Counts by verdict and the data directory used."""
-        counts = pd.Series([f.verdict for f in self.findings]).value_counts().to_dict()
+        """Counts by verdict (``supported``, ``contradicted``, ``not_checkable``; zero included)
+        and the data directory used."""
+        verdicts = [f.verdict for f in self.findings]
         return {
             "claims": len(self.claims),
-            **{k: int(v) for k, v in counts.items()},
+            **{v.replace(" ", "_"): verdicts.count(v) for v in get_args(Verdict)},
             "data_dir": shown_path(self.data_dir) if self.data_dir else None,
         }
 

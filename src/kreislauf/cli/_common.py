@@ -73,7 +73,7 @@ def handle_errors() -> Iterator[None]:
         raise typer.Exit(EXIT_INTERNAL) from err
 
 
-def export(obj: Result | pd.DataFrame | dict[str, Any], path: Path) -> Path:
+def export(obj: Result | pd.DataFrame | dict[str, Any], path: Path, json_obj: Any = None) -> Path:
     """Write ``obj`` to ``path`` atomically, choosing the format by suffix.
 
     Parameters
@@ -83,6 +83,8 @@ def export(obj: Result | pd.DataFrame | dict[str, Any], path: Path) -> Path:
         ``to_dict()`` for JSON and ``plot()`` for HTML.
     path : Path
         Destination file.
+    json_obj : Any, optional
+        What a ``.json`` export writes instead of ``obj`` (the same document as ``--json``).
 
     Returns
     -------
@@ -96,7 +98,7 @@ def export(obj: Result | pd.DataFrame | dict[str, Any], path: Path) -> Path:
 
     suffix = check_out_suffix(path)
     if suffix == ".json":
-        payload = scrub(obj.to_dict() if isinstance(obj, Result) else to_jsonable(obj))
+        payload = scrub(json_document(obj if json_obj is None else json_obj))
         return atomic_write_text(path, json.dumps(payload, indent=2, ensure_ascii=False))
     if suffix == ".html":
         if not isinstance(obj, Result):
@@ -136,6 +138,13 @@ def check_out_suffix(path: Path) -> str:
     return suffix
 
 
+def json_document(obj: Any) -> Any:
+    """The JSON document of a result (``to_dict()``), a DataFrame (records) or a dict."""
+    from kreislauf.results import Result, to_jsonable
+
+    return obj.to_dict() if isinstance(obj, Result) else to_jsonable(obj)
+
+
 def emit(
     obj: Result | pd.DataFrame | dict[str, Any],
     *,
@@ -143,6 +152,7 @@ def emit(
     out: Path | None,
     title: str = "",
     render: Callable[[Console], None] | None = None,
+    json_obj: Any = None,
 ) -> None:
     """Print a result for people or machines and write the optional export.
 
@@ -158,16 +168,19 @@ def emit(
         Heading for the human view.
     render : callable, optional
         Custom human renderer; defaults to a summary table.
+    json_obj : Any, optional
+        The document ``--json`` prints and a ``.json`` export writes, where it differs from
+        ``obj``'s own (lists kept as lists where the table joins them into text).
     """
     import pandas as pd
 
     from kreislauf.paths import scrub
-    from kreislauf.results import Result, to_jsonable
+    from kreislauf.results import Result
 
     if out is not None:
         check_out_suffix(out)
     if as_json:
-        payload = scrub(obj.to_dict() if isinstance(obj, Result) else to_jsonable(obj))
+        payload = scrub(json_document(obj if json_obj is None else json_obj))
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     else:
         con = console()
@@ -180,7 +193,7 @@ def emit(
         else:
             con.print(summary_table(obj, title=title))
     if out is not None:
-        export(obj, out)
+        export(obj, out, json_obj)
         console(stderr=as_json).print(f"wrote {out}", highlight=False)  # as the user gave it
 
 

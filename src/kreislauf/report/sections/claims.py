@@ -62,12 +62,12 @@ def build(ctx: ReportContext) -> Section:
         + escape(
             t(
                 f"Each of the {s['claims']} quantitative claims of the five articles, checked against "
-                f"the atlas, the market data and the models: {s.get('supported', 0)} supported, "
-                f"{s.get('contradicted', 0)} contradicted, {s.get('not checkable', 0)} not checkable "
+                f"the atlas, the market data and the models: {s['supported']} supported, "
+                f"{s['contradicted']} contradicted, {s['not_checkable']} not checkable "
                 "with the data at hand (the reason is given).",
                 f"Jede der {s['claims']} quantitativen Behauptungen der fünf Artikel, geprüft an Atlas, "
-                f"Marktdaten und Modellen: {s.get('supported', 0)} gestützt, "
-                f"{s.get('contradicted', 0)} widerlegt, {s.get('not checkable', 0)} mit den vorhandenen "
+                f"Marktdaten und Modellen: {s['supported']} gestützt, "
+                f"{s['contradicted']} widerlegt, {s['not_checkable']} mit den vorhandenen "
                 "Daten nicht prüfbar (mit Begründung).",
             )
             + note
@@ -83,7 +83,7 @@ def build(ctx: ReportContext) -> Section:
         key_figures={
             t(
                 "article claims contradicted by the data", "von den Daten widerlegte Behauptungen"
-            ): f"{s.get('contradicted', 0)} / {s['claims']}"
+            ): f"{s['contradicted']} / {s['claims']}"
         },
         sources=sorted({src for x in r.findings for src in x.sources})[:40],
         notes=[
