@@ -99,7 +99,7 @@ def test_required_revenue_by_hand(no_env):
     assert res.exit_code == 0, res.output
     s = json.loads(res.stdout)["summary"]
     assert s["required_revenue_usd_bn"] == pytest.approx(240.0)
-    assert s["per_payer_monthly_usd"]["people"] == pytest.approx(20.0)
+    assert s["per_payer_monthly_usd"] == [{"payer": "people", "monthly_usd": pytest.approx(20.0)}]
     assert "depreciation_rate" in s["assumptions"] and "margin" in s["assumptions"]
 
 

@@ -42,11 +42,20 @@ class AuditResult(Result):
                     "verdict": f.verdict,
                     "observed": f.observed,
                     "evidence": f.evidence,
-                    "sources": " ".join(f.sources),
+                    "sources": "; ".join(f.sources),
                 }
                 for c, f in zip(self.claims, self.findings, strict=True)
             ]
         )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Summary and table for ``--json``; each claim's ``sources`` as a list."""
+        from kreislauf.results import to_jsonable
+
+        rows = to_jsonable(self.to_frame())
+        for row, f in zip(rows, self.findings, strict=True):
+            row["sources"] = list(f.sources)
+        return {"summary": to_jsonable(self.summary()), "table": rows}
 
     def summary(self) -> dict[str, Any]:
         """Counts by verdict (``supported``, ``contradicted``, ``not_checkable``; zero included)

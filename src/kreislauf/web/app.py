@@ -243,10 +243,9 @@ def create_app(
         verdict: Literal["supported", "contradicted", "not checkable"] | None = Query(None),
     ) -> dict[str, Any]:
         """The articles' claims with verdicts (market data: the app's data directory)."""
-        f = ctx.claims.to_frame()
-        if verdict:
-            f = f[f["verdict"] == verdict]
-        return {"summary": to_jsonable(ctx.claims.summary()), "claims": _records(f)}
+        doc = ctx.claims.to_dict()
+        rows = [r for r in doc["table"] if not verdict or r["verdict"] == verdict]
+        return {"summary": doc["summary"], "claims": rows}
 
     # ------------------------------------------------------------------ memory
     @app.get("/api/memory/scenarios", tags=["scarcity"])

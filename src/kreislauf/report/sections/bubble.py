@@ -241,7 +241,7 @@ def build(ctx: ReportContext) -> Section:
     if m.required is not None:
         r = m.required.summary()
         a = m.article.summary()
-        per = next(iter(r["per_payer_monthly_usd"].values()), None)
+        per = next((x["monthly_usd"] for x in r["per_payer_monthly_usd"]), None)
         html.append(
             _p(
                 t(
