@@ -34,6 +34,19 @@ def build(ctx: ReportContext) -> Section:
             "evidence",
         ]
     ].round(3)
+    table = table.rename(
+        columns={
+            "id": t("claim", "Behauptung"),
+            "article": t("article", "Artikel"),
+            "quote_de": "Zitat",
+            "text_en": "claim in the article",
+            "claimed": t("claimed", "behauptet"),
+            "unit": t("unit", "Einheit"),
+            "verdict": t("verdict", "Urteil"),
+            "observed": t("observed", "beobachtet"),
+            "evidence": t("evidence", "Beleg"),
+        }
+    )
     bundled = sorted({src for x in r.findings for src in x.sources if "(bundled" in src})
     note = (
         t(
