@@ -206,11 +206,24 @@ def test_a_fresh_machine_gets_shillers_series_from_the_bundle(bundled: TestClien
     assert any(a <= "1929-06-30" <= b for a, b in spans)
 
 
-def test_api_json_names_no_absolute_path(client: TestClient, shared_data: Path) -> None:
+def test_pages_and_api_name_no_absolute_path(client: TestClient, shared_data: Path) -> None:
+    """Every page and GET endpoint (without path parameters) of an app on ../shared/data."""
+    import re
+
     from kreislauf.paths import absolute_paths
 
-    for url in ("/api/bubble/series", "/api/claims", "/api/atlas/summary"):
-        text = client.get(url).text
+    urls = [
+        r.path
+        for r in client.app.routes
+        if "GET" in getattr(r, "methods", set())
+        and "{" not in r.path
+        and not r.path.startswith(("/static", "/docs", "/redoc", "/openapi"))
+    ]
+    assert {"/", "/bubble", "/claims", "/api/bubble/series", "/api/claims"} <= set(urls)
+    for url in urls:
+        res = client.get(url)
+        assert res.status_code == 200, url
+        text = re.sub(r"<script.*?</script>", "", res.text, flags=re.S)
         assert absolute_paths(text) == [] and str(shared_data) not in text, url
 
 
