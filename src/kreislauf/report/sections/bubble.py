@@ -23,6 +23,7 @@ from kreislauf.report.bubble_tests import (
     psy_sentences,
 )
 from kreislauf.report.build import escape
+from kreislauf.report.figures import human_columns, readable
 from kreislauf.report.model import ReportContext, Section
 from kreislauf.report.provenance import data_note
 
@@ -469,16 +470,18 @@ def build(ctx: ReportContext) -> Section:
             + "; ".join(f"{k} ({v})" for k, v in m.unavailable.items())
         )
     sources = sorted({s for fam in data.sources.values() for s in fam})
-    return Section(
+    section = Section(
         key="bubble",
         title=t(
             "The bubble: valuation, concentration, explosiveness",
             "Die Blase: Bewertung, Konzentration, Explosivität",
         ),
         html="".join(html),
-        figures=figures,
+        figures=[readable(f, ctx) for f in figures],
         tables=tables,
         key_figures=key,
         sources=sources,
         notes=notes,
     )
+    section.tables = [(cap, human_columns(df, ctx)) for cap, df in section.tables]
+    return section

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kreislauf.paths import shown_path
 from kreislauf.report.build import escape
+from kreislauf.report.figures import human_columns, readable
 from kreislauf.report.model import ReportContext, Section
 
 
@@ -55,11 +56,11 @@ def build(ctx: ReportContext) -> Section:
         + "</p>"
     )
     cyc = r.to_frame()[["cycle", "length", "weakest_tier", "circular_usd_bn", "relation_ids"]]
-    return Section(
+    section = Section(
         key="circuit",
         title=t("Circuit: money going round", "Kreislauf: Geld, das im Kreis läuft"),
         html=html,
-        figures=[r.plot(), sankey_figure(r), nm.plot()],
+        figures=[readable(f, ctx) for f in (r.plot(), sankey_figure(r), nm.plot())],
         tables=[
             (t("Cycles of money", "Geldkreisläufe"), cyc),
             (
@@ -92,3 +93,5 @@ def build(ctx: ReportContext) -> Section:
             ),
         ],
     )
+    section.tables = [(cap, human_columns(df, ctx)) for cap, df in section.tables]
+    return section

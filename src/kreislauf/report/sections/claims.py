@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kreislauf.report.build import escape
+from kreislauf.report.figures import readable
 from kreislauf.report.model import ReportContext, Section
 
 VERDICT_DE = {
@@ -91,7 +92,7 @@ def build(ctx: ReportContext) -> Section:
         key="claims",
         title=t("Claims audit", "Prüfung der Behauptungen"),
         html=html,
-        figures=[r.plot()],
+        figures=[readable(r.plot(), ctx)],
         tables=[(t("Claims and verdicts", "Behauptungen und Urteile"), table)],
         key_figures={
             t(
