@@ -74,9 +74,13 @@ def test_metrics_bad_input(shared_data, no_env, args, message):
 
 
 def test_metrics_without_data(no_env):
-    res = runner.invoke(app, ["metrics"])
-    assert res.exit_code == 2
-    assert "kreislauf data load" in res.output.replace("\n", " ")
+    """No directory and no store: the metrics run on the data bundled with the package."""
+    res = runner.invoke(app, ["metrics", "--json"])
+    assert res.exit_code == 0, res.output
+    s = json.loads(res.stdout)["summary"]
+    assert s["origin"].startswith("bundle shipped with kreislauf")
+    assert s["index"]["cape_latest_month"] == "2026-04"
+    assert s["unavailable"] == {}
     res = runner.invoke(app, ["metrics", "--data-dir", str(no_env / "missing")])
     assert res.exit_code == 2 and "not found" in res.output
 
@@ -95,7 +99,7 @@ def test_required_revenue_by_hand(no_env):
     assert res.exit_code == 0, res.output
     s = json.loads(res.stdout)["summary"]
     assert s["required_revenue_usd_bn"] == pytest.approx(240.0)
-    assert s["per_payer_monthly_usd"]["people"] == pytest.approx(20.0)
+    assert s["per_payer_monthly_usd"] == [{"payer": "people", "monthly_usd": pytest.approx(20.0)}]
     assert "depreciation_rate" in s["assumptions"] and "margin" in s["assumptions"]
 
 

@@ -101,3 +101,30 @@ def test_bad_input_exits_2(series_csv: Path, tmp_path: Path) -> None:
     out = tmp_path / "x.txt"
     res = run("--file", str(series_csv), "--column", "v", "--reps", "20", "--out", str(out))
     assert res.exit_code == 2 and not out.exists()
+
+
+def test_sp500_defaults_resample_the_mixed_file(shared_data: Path) -> None:
+    """The S&P 500 file is monthly to 1969 and daily after: the default (auto) makes it
+    monthly and says so, where the test used to fail on the 1969-12 -> 1970-01 gap."""
+    res = run("--data-dir", str(shared_data), "--series", "^GSPC", "--log", "--reps", "100",
+              "--json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    s = json.loads(res.stdout)["summary"]
+    assert s["observations"] > 1800
+    assert "monthly 1871-01-01 to 1969-12-01, daily 1970-01-02" in s["options"]["resampling"]
+    assert any(e["start"] <= "1929-01-01" <= e["end"] for e in s["episodes"])
+    res = run("--data-dir", str(shared_data), "--series", "^GSPC", "--freq", "native",
+              "--reps", "100")  # fmt: skip
+    assert res.exit_code == 2 and "gap in the dates" in res.output
+
+
+def test_shiller_ratio_from_the_bundle(monkeypatch) -> None:
+    """Without a data directory, ``--series shiller:pd`` is the bundled price-dividend ratio."""
+    monkeypatch.delenv("KREISLAUF_DATA_DIR", raising=False)
+    res = run("--series", "shiller:pd", "--reps", "100", "--json")
+    assert res.exit_code == 0, res.output
+    s = json.loads(res.stdout)["summary"]
+    assert s["first"].startswith("1871-01") and s["observations"] > 1800
+    assert any(e["start"] <= "1999-12-31" <= e["end"] for e in s["episodes"])
+    res = run("--series", "^GSPC", "--reps", "100")
+    assert res.exit_code == 2 and "shiller:pd" in res.output

@@ -76,7 +76,7 @@ def test_model_and_arithmetic_claims_stay_not_checkable_with_their_numbers(audit
 
 
 def test_without_market_data_nothing_is_invented() -> None:
-    f = run_audit(data_dir=None).to_frame().set_index("id")
+    f = run_audit(data_dir=None, bundle=False).to_frame().set_index("id")
     for cid in ("C01", "C03", "C06", "C09"):
         assert f.loc[cid, "verdict"] == "not checkable"
         assert "--data-dir" in f.loc[cid, "evidence"]

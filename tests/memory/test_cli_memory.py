@@ -18,7 +18,7 @@ def test_memory_scenarios_json_and_export(tmp_path: Path) -> None:
     res = runner.invoke(app, ["memory", "--json", "--out", str(out)])
     assert res.exit_code == 0, res.output
     payload = json.loads(res.stdout.split("\nwrote")[0])
-    peaks = payload["summary"]
+    peaks = {r["scenario"]: r for r in payload["summary"]}  # records: names hold spaces
     assert peaks["hoard 50 %"]["peak_multiple"] > peaks["no hoarding"]["peak_multiple"]
     frame = pd.read_csv(out)
     assert {"scenario", "month", "price"} <= set(frame.columns)

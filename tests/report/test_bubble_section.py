@@ -18,13 +18,18 @@ def sections(shared_data):
 
 
 def test_no_data_says_so_and_names_the_commands(tmp_path):
+    """With the bundle switched off and no directory or store, nothing is shown."""
     for lang in ("en", "de"):
-        s = build(ReportContext(lang=lang, data_dir=None, store_path=tmp_path / "absent.duckdb"))
+        s = build(
+            ReportContext(
+                lang=lang, data_dir=None, store_path=tmp_path / "absent.duckdb", bundle=False
+            )
+        )
         assert s.key == "bubble" and not s.available
         assert not s.figures and not s.tables and not s.key_figures
         assert "kreislauf report --data-dir" in s.html and "kreislauf data fetch" in s.html
-    assert "No market data" in build(ReportContext()).html
-    assert "keine Marktdaten" in build(ReportContext(lang="de")).html
+    assert "No market data" in build(ReportContext(bundle=False)).html
+    assert "keine Marktdaten" in build(ReportContext(lang="de", bundle=False)).html
     assert not (tmp_path / "absent.duckdb").exists()
 
 

@@ -113,9 +113,37 @@ def test_bad_input_is_explained_on_thewatched_page(browser, data_server: str) ->
     page.wait_for_function("document.getElementById('job-status').textContent.includes('reps')")
 
 
-def test_without_data_the_page_names_the_command(browser, live_server: str) -> None:
-    page = watched_page(browser, live_server)
-    page.goto(f"{live_server}/bubble?lang=de")
+@pytest.fixture(scope="module")
+def bare_server(serve_app) -> Iterator[str]:
+    """A dashboard without data: no directory and the bundled data switched off."""
+    with serve_app(create_app(bundle=False)) as url:
+        yield url
+
+
+def test_the_page_defaults_run_and_list_dated_episodes(browser, data_server: str) -> None:
+    """The first series (^GSPC, monthly to 1969 and daily after) on the page's defaults:
+    resampled to months with that stated, episodes listed with their dates; an error then
+    clears the result instead of leaving it on screen as if current."""
+    page = watched_page(browser, data_server)
+    page.goto(f"{data_server}/bubble")
+    page.wait_for_function("document.getElementById('series').options.length > 10")
+    assert page.input_value("#series") == "^GSPC" and page.input_value("#frequency") == "monthly"
+    _run_and_wait(page, timeout=180_000)
+    assert "daily 1970-01-02" in page.inner_text("#resampling")
+    rows = page.eval_on_selector_all(
+        "#episodes tbody tr", "trs => trs.map(r => r.cells[0].textContent)"
+    )
+    assert rows and all(len(r) == 10 and r[4] == "-" for r in rows)  # YYYY-MM-DD
+    page.fill("#reps", "50")  # below the page's minimum: a 422
+    page.click("#run")
+    page.wait_for_function("document.getElementById('job-status').textContent.includes('reps')")
+    assert page.is_hidden("#episodes") and page.inner_text("#resampling") == ""
+    assert page.evaluate("(document.getElementById('series-chart').data || []).length") == 0
+
+
+def test_without_data_the_page_names_the_command(browser, bare_server: str) -> None:
+    page = watched_page(browser, bare_server)
+    page.goto(f"{bare_server}/bubble?lang=de")
     page.wait_for_selector("#no-data", state="visible")
     assert SERVE_COMMAND in page.inner_text("#no-data")
     assert "kein Datenverzeichnis" in page.inner_text("#no-data")

@@ -31,6 +31,12 @@ def client(shared_data: Path) -> TestClient:
 
 @pytest.fixture(scope="module")
 def bare() -> TestClient:
+    return TestClient(create_app(bundle=False))
+
+
+@pytest.fixture(scope="module")
+def bundled() -> TestClient:
+    """A fresh machine: no data directory, the data bundled with the package."""
     return TestClient(create_app())
 
 
@@ -107,12 +113,9 @@ def test_window_cuts_and_takes_the_last_observation_of_each_month(client: TestCl
     info = client.app.state.bubble_series.series["NVDA"]
     s = window(info, "monthly", "2024-01", "2024-03")
     raw = info.values["2024-01-01":"2024-03-31"]
-    assert list(s.index) == [
-        raw["2024-01"].index[-1],
-        raw["2024-02"].index[-1],
-        raw["2024-03"].index[-1],
-    ]
-    assert s.iloc[-1] == raw.iloc[-1]
+    # dated at the month's end (an evenly spaced index), valued at the month's last close
+    assert list(s.index) == list(pd.to_datetime(["2024-01-31", "2024-02-29", "2024-03-31"]))
+    assert list(s) == [raw["2024-01"].iloc[-1], raw["2024-02"].iloc[-1], raw["2024-03"].iloc[-1]]
     assert len(window(info, "native", "2024-01", "2024-03")) == len(raw)
 
 
@@ -131,14 +134,19 @@ def test_window_keeps_real_observations_in_range(
     b = f"{end // 12}-{end % 12 + 1:02d}"
     s = window(info, frequency, a, b)
     assert s.index.is_monotonic_increasing and s.index.is_unique
-    assert set(s.index) <= set(info.values.index)  # dates and values are observed, not made
-    np.testing.assert_array_equal(s.to_numpy(), info.values.loc[s.index].to_numpy())
-    if len(s):
-        assert s.index[0] >= pd.Timestamp(a) and s.index[-1] < pd.Timestamp(
-            b
-        ) + pd.offsets.MonthBegin(1)
-    if frequency == "monthly":
-        assert s.index.to_period("M").is_unique
+    cut = info.values[
+        (info.values.index >= pd.Timestamp(a))
+        & (info.values.index < pd.Timestamp(b) + pd.offsets.MonthBegin(1))
+    ]
+    if frequency == "native" or len(cut) < 2:
+        pd.testing.assert_series_equal(s, cut, check_names=False)
+        return
+    # each value is the last observation of its period, dated at the period's end
+    period = "M" if frequency == "monthly" else "W-FRI"
+    last = cut.groupby(cut.index.to_period(period)).last()
+    np.testing.assert_array_equal(s.to_numpy(), last.to_numpy())
+    assert list(s.index) == list(last.index.to_timestamp(how="end").normalize())
+    assert s.index.to_period(period).is_unique
 
 
 def test_psy_job_equals_the_engine_run_directly(client: TestClient) -> None:
@@ -161,6 +169,62 @@ def test_psy_job_equals_the_engine_run_directly(client: TestClient) -> None:
     ]
     assert len(out["dates"]) == len(out["values"]) == 732  # 61 years of months
     assert state["progress"] == 1.0
+
+
+def test_sp500_on_the_page_defaults_is_resampled_and_dated(client: TestClient) -> None:
+    """^GSPC at the page's default (monthly) used to fail on 1969-12-01 -> 1970-01-30; it is
+    resampled to month ends, the result says so and lists the episodes with dates."""
+    body = {"series": "^GSPC", "frequency": "monthly", "reps": 100, "log": True}
+    job = client.post("/api/bubble/psy", json=body)
+    assert job.status_code == 202, job.json()
+    state = wait_for_job(client, job.json()["id"])
+    assert state["status"] == "done", state["error"]
+    out = state["result"]
+    assert "monthly 1871-01-01 to 1969-12-01, daily 1970-01-02" in out["resampling"]["en"]
+    assert "täglich 1970-01-02" in out["resampling"]["de"]
+    assert out["episodes"] and all(
+        e["start"] <= e["peak"] <= e["end"] and len(e["start"]) == 10 for e in out["episodes"]
+    )
+    weekly = client.post("/api/bubble/psy", json={**body, "frequency": "weekly"})
+    assert weekly.status_code == 422  # weekly since 1970 is more than the page runs
+    res = client.post("/api/bubble/psy", json={**body, "frequency": "weekly", "start": "2000-01"})
+    assert res.status_code == 202
+    state = wait_for_job(client, res.json()["id"])
+    assert state["status"] == "done", state["error"]
+
+
+def test_a_fresh_machine_gets_shillers_series_from_the_bundle(bundled: TestClient) -> None:
+    cat = bundled.get("/api/bubble/series").json()
+    assert cat["available"] and cat["data_dir"] is None
+    by_id = {s["id"]: s for s in cat["series"]}
+    assert set(by_id) == {"shiller:pd", "shiller:cape"}
+    assert by_id["shiller:pd"]["source"].startswith("kreislauf/data/bundle/")
+    job = bundled.post("/api/bubble/psy", json={"series": "shiller:pd", "reps": 100}).json()
+    state = wait_for_job(bundled, job["id"])
+    assert state["status"] == "done", state["error"]
+    spans = [(e["start"], e["end"]) for e in state["result"]["episodes"]]
+    assert any(a <= "1929-06-30" <= b for a, b in spans)
+
+
+def test_pages_and_api_name_no_absolute_path(client: TestClient, shared_data: Path) -> None:
+    """Every page and GET endpoint (without path parameters) of an app on ../shared/data."""
+    import re
+
+    from kreislauf.paths import absolute_paths
+
+    urls = [
+        r.path
+        for r in client.app.routes
+        if "GET" in getattr(r, "methods", set())
+        and "{" not in r.path
+        and not r.path.startswith(("/static", "/docs", "/redoc", "/openapi"))
+    ]
+    assert {"/", "/bubble", "/claims", "/api/bubble/series", "/api/claims"} <= set(urls)
+    for url in urls:
+        res = client.get(url)
+        assert res.status_code == 200, url
+        text = re.sub(r"<script.*?</script>", "", res.text, flags=re.S)
+        assert absolute_paths(text) == [] and str(shared_data) not in text, url
 
 
 def test_psy_job_reports_progress_and_cancels_its_worker_process(client: TestClient) -> None:

@@ -13,7 +13,10 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 
 from kreislauf.web.app import create_app  # noqa: E402
 
-schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
+# The app without data (the bundle switched off), as before the bundle existed: with series to
+# run on, a schema-valid body can still ask for a window outside the series (a 422 naming the
+# field), which the OpenAPI document cannot express; tests/web/test_bubble_api.py covers those.
+schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(bundle=False))
 
 
 @schema.parametrize()

@@ -37,6 +37,11 @@ class MarketData:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
     origin: str = ""
+    origins: dict[str, str] = field(default_factory=dict)
+
+    def origin_of(self, family: str) -> str | None:
+        """Where a family came from: ``"data directory"``, ``"store"``, ``"bundle"`` or None."""
+        return self.origins.get(family)
 
     def get(self, family: str) -> pd.DataFrame | None:
         """A family's frame, or ``None``."""
@@ -87,38 +92,47 @@ def load_market_data(
     data_dir: Path | None = None,
     store_path: Path | None = None,
     families: tuple[str, ...] = FAMILIES_USED,
+    bundle: bool = True,
 ) -> MarketData:
-    """Load the families found in ``data_dir`` (preferred) or cached in an existing store.
+    """Load each family from ``data_dir`` (preferred) or an existing store, else the bundle.
 
     Parameters
     ----------
     data_dir : Path, optional
-        A data directory (``--data-dir``); InputError if it does not exist.
+        A data directory (``--data-dir``); InputError if it does not exist. When given, the
+        store is not read.
     store_path : Path, optional
         A DuckDB store; read only if the file exists (it is never created here).
     families : tuple of str
         Families to look for.
+    bundle : bool
+        Fill the families that neither provides from the data bundled with the package
+        (:mod:`kreislauf.data.embedded`); a family found in the directory or the store always
+        replaces the bundled one.
 
     Returns
     -------
     MarketData
-        Empty when neither is given or nothing is found.
+        ``origins`` says, per family, which of the three it came from; sources never name an
+        absolute path (files relative to the data directory, bundled files as package
+        resources, store tables by name).
     """
     out = MarketData()
+    parts: list[str] = []
     if data_dir is not None:
-        from kreislauf.data.directory import BY_NAME, discover
+        from kreislauf.data.directory import discover, load_file, shown_path
 
         found = discover(Path(data_dir))
         for fam in families:
             paths = found.get(fam, [])
             if not paths:
                 continue
-            sets = [BY_NAME[fam].load(p) for p in paths]
+            sets = [load_file(fam, p, Path(data_dir)) for p in paths]
             out.frames[fam] = pd.concat([s.frame for s in sets], ignore_index=True)
             out.sources[fam] = tuple(s.source for s in sets)
-        out.origin = str(data_dir)
-        return out
-    if store_path is not None and Path(store_path).is_file():
+            out.origins[fam] = "data directory"
+        parts.append(f"data directory {shown_path(Path(data_dir))}")
+    elif store_path is not None and Path(store_path).is_file():
         from kreislauf.store import Store
 
         with Store(store_path) as st:
@@ -132,6 +146,21 @@ def load_market_data(
                         if col in frame:
                             frame[col] = pd.to_datetime(frame[col])
                     out.frames[fam] = frame
-                    out.sources[fam] = (f"store {store_path}: {name} (from {prov.get(name, '?')})",)
-        out.origin = f"store {store_path}"
+                    out.sources[fam] = (f"store table {name} (from {prov.get(name, '?')})",)
+                    out.origins[fam] = "store"
+        if out.frames:
+            parts.append("store")
+    if bundle:
+        from kreislauf.data.embedded import bundled_families, load_bundled
+
+        used = [f for f in bundled_families() if f in families and f not in out.frames]
+        for fam in used:
+            ds = load_bundled(fam)
+            assert ds is not None  # bundled_families() lists only bundled families
+            out.frames[fam] = ds.frame
+            out.sources[fam] = (ds.source,)
+            out.origins[fam] = "bundle"
+        if used:
+            parts.append("bundle shipped with kreislauf (" + ", ".join(used) + ")")
+    out.origin = "; ".join(parts)
     return out

@@ -219,7 +219,7 @@ class BubbleMetrics(Result):
             "concentration": None if self.concentration is None else self.concentration.summary(),
             "capex": None if self.capex is None else self.capex.summary(),
             "required_revenue": None if self.required is None else self.required.summary(),
-            "article_check": self.article.summary(),
+            "article_check": [{"item": k, "value": v} for k, v in self.article.summary().items()],
             "unavailable": self.unavailable,
         }
 

@@ -214,7 +214,10 @@ class RequiredRevenue(Result):
             "depreciation_rate": i.depreciation_rate.value,
             "margin": i.margin.value,
             "required_revenue_usd_bn": self.revenue_usd_bn,
-            "per_payer_monthly_usd": self.per_payer_monthly_usd,
+            # records, not a dict: payer names are free text and may hold spaces
+            "per_payer_monthly_usd": [
+                {"payer": k, "monthly_usd": v} for k, v in self.per_payer_monthly_usd.items()
+            ],
             "lower_bound": i.margin.value == 1.0,
             "assumptions": [
                 f.name

@@ -24,6 +24,7 @@ TYPE_COLOURS = {
     "stake": "#aec7e8",
     "backstop": "#c49c94",
     "warrant": "#f7b6d2",
+    "customer_share": "#dbdb8d",
 }
 TIER_DASH = {
     "filing": "solid",

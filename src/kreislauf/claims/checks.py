@@ -23,11 +23,16 @@ MAX_GAP_DAYS = 45  # a snapshot further than this from the claim's date does not
 
 @dataclass
 class ClaimContext:
-    """What the checks may use: the atlas, and market data if a directory is given."""
+    """What the checks may use: the atlas, and market data from a directory or the bundle.
+
+    ``bundle`` lets families the data directory lacks come from the data shipped with the
+    package (:mod:`kreislauf.data.embedded`); a directory's file always wins.
+    """
 
     atlas_dir: Path | None = None
     data_dir: Path | None = None
     cache: dict[str, Any] = field(default_factory=dict)
+    bundle: bool = True
 
     @cached_property
     def atlas(self) -> Any:
@@ -36,25 +41,38 @@ class ClaimContext:
         return load_atlas(self.atlas_dir)
 
     def family(self, name: str) -> pd.DataFrame | None:
-        """A data family's frame, or ``None`` without a data directory or file."""
-        if self.data_dir is None:
-            return None
+        """A data family's frame from the data directory, else from the package's bundle.
+
+        ``None`` when neither has the family (or the bundle is switched off).
+        """
         if name not in self.cache:
             from kreislauf.data.directory import discover, load_family
 
-            if not discover(self.data_dir)[name]:
-                self.cache[name] = None
-            else:
+            if self.data_dir is not None and discover(self.data_dir)[name]:
                 sets = load_family(self.data_dir, name)
                 self.cache[name] = pd.concat([s.frame for s in sets], ignore_index=True)
                 self.cache[name + ":src"] = tuple(s.source for s in sets)
+            else:
+                self.cache[name] = self._bundled(name)
         return self.cache[name]
+
+    def _bundled(self, name: str) -> pd.DataFrame | None:
+        from kreislauf.data.embedded import load_bundled
+
+        ds = load_bundled(name) if self.bundle else None
+        if ds is None:
+            return None
+        self.cache[name + ":src"] = (ds.source,)
+        return ds.frame
 
     def sources(self, name: str) -> tuple[str, ...]:
         return self.cache.get(name + ":src", ())
 
 
-NO_DATA = "no market data: run with --data-dir (or set KREISLAUF_DATA_DIR)"
+NO_DATA = (
+    "no market data: the data bundled with kreislauf lack this family (vendors' prices and "
+    "unlicensed series are not shipped); run with --data-dir (or set KREISLAUF_DATA_DIR)"
+)
 CHECKS: dict[str, Callable[[Claim, ClaimContext], Finding]] = {}
 
 

@@ -73,7 +73,7 @@ def handle_errors() -> Iterator[None]:
         raise typer.Exit(EXIT_INTERNAL) from err
 
 
-def export(obj: Result | pd.DataFrame | dict[str, Any], path: Path) -> Path:
+def export(obj: Result | pd.DataFrame | dict[str, Any], path: Path, json_obj: Any = None) -> Path:
     """Write ``obj`` to ``path`` atomically, choosing the format by suffix.
 
     Parameters
@@ -83,6 +83,8 @@ def export(obj: Result | pd.DataFrame | dict[str, Any], path: Path) -> Path:
         ``to_dict()`` for JSON and ``plot()`` for HTML.
     path : Path
         Destination file.
+    json_obj : Any, optional
+        What a ``.json`` export writes instead of ``obj`` (the same document as ``--json``).
 
     Returns
     -------
@@ -91,11 +93,12 @@ def export(obj: Result | pd.DataFrame | dict[str, Any], path: Path) -> Path:
     """
     import pandas as pd
 
+    from kreislauf.paths import scrub, scrub_frame
     from kreislauf.results import Result, to_jsonable
 
-    suffix = path.suffix.lower()
+    suffix = check_out_suffix(path)
     if suffix == ".json":
-        payload = obj.to_dict() if isinstance(obj, Result) else to_jsonable(obj)
+        payload = scrub(json_document(obj if json_obj is None else json_obj))
         return atomic_write_text(path, json.dumps(payload, indent=2, ensure_ascii=False))
     if suffix == ".html":
         if not isinstance(obj, Result):
@@ -105,6 +108,7 @@ def export(obj: Result | pd.DataFrame | dict[str, Any], path: Path) -> Path:
     frame = obj.to_frame() if isinstance(obj, Result) else obj
     if not isinstance(frame, pd.DataFrame):
         frame = pd.DataFrame(to_jsonable(frame))
+    frame = scrub_frame(frame)
     if suffix == ".csv":
         return atomic_write_text(path, frame.to_csv(index=False))
     if suffix == ".parquet":
@@ -113,11 +117,32 @@ def export(obj: Result | pd.DataFrame | dict[str, Any], path: Path) -> Path:
         buf = io.BytesIO()
         frame.to_parquet(buf, index=False)
         return atomic_write_bytes(path, buf.getvalue())
-    raise InputError.single(
-        f"unsupported export suffix '{suffix}'; expected .csv, .parquet, .json or .html",
-        file=str(path),
-        field="--out",
-    )
+    raise AssertionError(f"unreachable: {suffix} passed check_out_suffix")
+
+
+EXPORT_SUFFIXES = (".csv", ".parquet", ".json", ".html")
+
+
+def check_out_suffix(path: Path) -> str:
+    """The export suffix of ``--out`` (lower case); InputError for one :func:`export` lacks.
+
+    Called before anything is printed, so a bad ``--out`` fails without output.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in EXPORT_SUFFIXES:
+        raise InputError.single(
+            f"unsupported export suffix '{suffix}'; expected .csv, .parquet, .json or .html",
+            file=path.name,
+            field="--out",
+        )
+    return suffix
+
+
+def json_document(obj: Any) -> Any:
+    """The JSON document of a result (``to_dict()``), a DataFrame (records) or a dict."""
+    from kreislauf.results import Result, to_jsonable
+
+    return obj.to_dict() if isinstance(obj, Result) else to_jsonable(obj)
 
 
 def emit(
@@ -127,6 +152,7 @@ def emit(
     out: Path | None,
     title: str = "",
     render: Callable[[Console], None] | None = None,
+    json_obj: Any = None,
 ) -> None:
     """Print a result for people or machines and write the optional export.
 
@@ -142,13 +168,19 @@ def emit(
         Heading for the human view.
     render : callable, optional
         Custom human renderer; defaults to a summary table.
+    json_obj : Any, optional
+        The document ``--json`` prints and a ``.json`` export writes, where it differs from
+        ``obj``'s own (lists kept as lists where the table joins them into text).
     """
     import pandas as pd
 
-    from kreislauf.results import Result, to_jsonable
+    from kreislauf.paths import scrub
+    from kreislauf.results import Result
 
+    if out is not None:
+        check_out_suffix(out)
     if as_json:
-        payload = obj.to_dict() if isinstance(obj, Result) else to_jsonable(obj)
+        payload = scrub(json_document(obj if json_obj is None else json_obj))
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     else:
         con = console()
@@ -161,8 +193,8 @@ def emit(
         else:
             con.print(summary_table(obj, title=title))
     if out is not None:
-        written = export(obj, out)
-        console(stderr=as_json).print(f"wrote {written}", highlight=False)
+        export(obj, out, json_obj)
+        console(stderr=as_json).print(f"wrote {out}", highlight=False)  # as the user gave it
 
 
 def summary_table(summary: dict[str, Any], title: str = "") -> Table:

@@ -64,13 +64,46 @@ def read_table_series(file: Path, column: str, date_col: str | None = None) -> p
     return pd.Series(values, index=pd.DatetimeIndex(dates), name=column)
 
 
-def market_series(data_dir: Path, symbol: str) -> pd.Series:
+SHILLER_SERIES = {
+    "shiller:pd": "S&P 500 price/dividend ratio (Shiller)",
+    "shiller:cape": "S&P 500 CAPE (Shiller)",
+}
+
+
+def shiller_series(data_dir: Path | None, name: str) -> pd.Series:
+    """A series of Shiller's monthly data: ``shiller:pd`` (P / D) or ``shiller:cape``.
+
+    From the data directory's Shiller file if it has one, else from the data bundled with the
+    package (:mod:`kreislauf.data.embedded`). Months without a dividend or CAPE are dropped
+    (the latest months until Shiller publishes them).
+    """
+    from kreislauf.bubble.inputs import load_market_data
+
+    key = name.lower()
+    if key not in SHILLER_SERIES:
+        raise InputError.single(
+            f"unknown Shiller series {name!r}; expected one of {sorted(SHILLER_SERIES)}",
+            field="--series",
+        )
+    f = load_market_data(data_dir, None, ("shiller",)).frames["shiller"]
+    values = f["P"] / f["D"] if key == "shiller:pd" else f["CAPE"]
+    s = pd.Series(values.to_numpy(float), index=pd.DatetimeIndex(f["date"]), name=key)
+    return s[s.notna()]
+
+
+def market_series(data_dir: Path | None, symbol: str) -> pd.Series:
     """Closes of ``symbol`` (case-insensitive) from the price families under ``data_dir``.
 
-    Dates stay as the files give them (sorted, stably): a date held twice, for example by two
-    files of the same symbol, is left for the engine's duplicated-date check to report.
+    ``shiller:pd`` and ``shiller:cape`` are :func:`shiller_series`. Dates stay as the files
+    give them (sorted, stably): a date held twice, for example by two files of the same
+    symbol, is left for the engine's duplicated-date check to report.
     """
     from kreislauf.data.directory import prices
+
+    if symbol.lower().startswith("shiller:"):
+        return shiller_series(data_dir, symbol)
+    if data_dir is None:
+        raise InputError.single("a price series needs --data-dir", field="--data-dir")
 
     table = prices(data_dir)
     sub = table[table["symbol"].astype(str).str.lower() == symbol.lower()]

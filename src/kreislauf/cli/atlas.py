@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from kreislauf.cli._common import console, emit, frame_table, handle_errors
+from kreislauf.cli._common import emit, frame_table, handle_errors
+from kreislauf.paths import shown_path
 
 app = typer.Typer(no_args_is_help=True, help="The sourced atlas of the AI capital circuit.")
 
@@ -25,7 +26,7 @@ def validate(
         atlas = load_atlas(path)
         rel = atlas.relations
         summary = {
-            "directory": str(atlas.source_dir),
+            "directory": shown_path(atlas.source_dir),
             "version": atlas.version,
             "entities": len(atlas.entities),
             "relations": len(rel),
@@ -98,6 +99,8 @@ def add(
     accession: str = typer.Option("", "--accession", help="Filing accession number."),
     outlet: str = typer.Option("", "--outlet", help="Outlet of a major-press source."),
     notes: str = typer.Option("", "--notes"),
+    as_json: bool = typer.Option(False, "--json", help="Print the added relations as JSON."),
+    out: Path | None = typer.Option(None, "--out", help="Export the added rows (.csv/.json)."),
 ) -> None:
     """Append relations (from flags or --file), validated; written atomically or not at all."""
     import pandas as pd
@@ -152,24 +155,54 @@ def add(
                 ]
             )
             origin = "--flags"
+        if out is not None:
+            from kreislauf.cli._common import check_out_suffix
+
+            check_out_suffix(out)  # before the atlas is touched
         added = append_relations(atlas, rows, origin)
-        console().print(f"added {len(added)} relation(s) to {atlas / 'relations.csv'}")
+        where = shown_path(atlas / "relations.csv")
+        emit(
+            added,
+            as_json=as_json,
+            out=out,
+            json_obj={"added": len(added), "file": where, "relations": added},
+            render=lambda con: con.print(f"added {len(added)} relation(s) to {where}"),
+        )
 
 
 @app.command()
 def load(
     atlas: Path | None = AtlasOpt,
     store: Path | None = typer.Option(None, "--store", help="DuckDB file (default: cache)."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was loaded as JSON."),
+    out: Path | None = typer.Option(None, "--out", help="Export the summary (.csv/.json)."),
 ) -> None:
     """Validate the atlas and write it into the store in one transaction."""
     from kreislauf.atlas import load_atlas
     from kreislauf.store import Store, default_store_path
 
     with handle_errors():
+        if out is not None:
+            from kreislauf.cli._common import check_out_suffix
+
+            check_out_suffix(out)
         a = load_atlas(atlas)
         path = store or default_store_path()
         with Store(path) as s:
             a.to_store(s)
-        console().print(
-            f"loaded atlas {a.version} ({len(a.relations)} relations) into {path}", highlight=False
+        summary = {
+            "atlas_version": a.version,
+            "entities": len(a.entities),
+            "relations": len(a.relations),
+            "tables": ["atlas_entities", "atlas_relations"],
+            "store": shown_path(path),
+        }
+        emit(
+            summary,
+            as_json=as_json,
+            out=out,
+            render=lambda con: con.print(
+                f"loaded atlas {a.version} ({len(a.relations)} relations) into {path}",
+                highlight=False,
+            ),
         )

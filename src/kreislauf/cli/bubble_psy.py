@@ -2,7 +2,11 @@
 
 The series comes from a table (``--file F --column C [--date-col D]``, CSV or Parquet) or
 from the market data (``--data-dir DIR --series SYMBOL``: the close of that symbol among the
-price files found by :mod:`kreislauf.data.directory`). Bad input exits with code 2.
+price files found by :mod:`kreislauf.data.directory`; ``--series shiller:pd`` is the S&P 500
+price-dividend ratio of Shiller's data, from the directory or the data bundled with the
+package). A dated series is brought to one frequency first (``--freq``, default ``auto``: as
+loaded if evenly spaced, else its coarsest spacing; see :mod:`kreislauf.bubble.frequency`) and
+the output states what was done. Bad input exits with code 2.
 """
 
 from __future__ import annotations
@@ -26,6 +30,12 @@ def psy_command(
     series: str | None = typer.Option(None, "--series", help="Symbol in the market data."),
     start: str | None = typer.Option(None, "--start", help="First date to use (inclusive)."),
     end: str | None = typer.Option(None, "--end", help="Last date to use (inclusive)."),
+    freq: str = typer.Option(
+        "auto",
+        "--freq",
+        help="auto (as loaded if evenly spaced, else its coarsest spacing), native, weekly, "
+        "monthly or quarterly: the last value of each period.",
+    ),
     log: bool = typer.Option(False, "--log", help="Test the log of the series (values > 0)."),
     min_window: int | None = typer.Option(
         None, "--min-window", help="Minimum window in observations (default PSY's r0 rule)."
@@ -67,9 +77,11 @@ def psy_command(
             s = read_table_series(file, column, date_col)
         else:
             ddir = resolve_data_dir(data_dir)
-            if ddir is None:
+            if ddir is None and not series.lower().startswith("shiller:"):
                 raise InputError.single(
-                    "--series needs --data-dir or $KREISLAUF_DATA_DIR", field="--data-dir"
+                    "--series needs --data-dir or $KREISLAUF_DATA_DIR (or --series shiller:pd, "
+                    "Shiller's price-dividend ratio, which the package ships)",
+                    field="--data-dir",
                 )
             s = market_series(ddir, series)
         if start or end:
@@ -81,6 +93,12 @@ def psy_command(
                 ]
             except ValueError as err:
                 raise InputError.single(f"not a date: {err}", field="--start") from err
+        resampled = None
+        if isinstance(s.index, pd.DatetimeIndex):
+            from kreislauf.bubble.frequency import auto_frequency, resample
+
+            resampled = resample(s, auto_frequency(s.index) if freq == "auto" else freq)
+            s = resampled.series
         lag_arg: int | str = lags.lower()
         if lag_arg not in ("aic", "bic"):
             try:
@@ -117,6 +135,9 @@ def psy_command(
             duration_delta=duration_delta,
             fwer_window=fwer_window,
         )
+
+        if resampled is not None:
+            result.options["resampling"] = resampled.note()
 
         def render(con) -> None:
             summ = result.summary()

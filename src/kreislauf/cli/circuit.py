@@ -100,9 +100,31 @@ def circuit(
             if draws:
                 con.print(frame_table(nm.to_frame(), title=f"null model ({draws} draws)"))
 
-        if as_json and draws:
-            payload = {**r.to_dict(), "null_model": nm.to_dict()}
-        emit(payload, as_json=as_json, out=out, render=render)
+        doc = {**r.to_dict(), "table": cycle_records(r.to_frame())}
+        if draws:
+            doc["null_model"] = nm.to_dict()
+        emit(payload, as_json=as_json, out=out, render=render, json_obj=doc)
+
+
+LIST_COLUMNS = {"nodes": str, "relation_ids": str, "leg_amounts": float}
+
+
+def cycle_records(frame) -> list[dict]:
+    """The cycles table as JSON records, with the space-joined columns as lists.
+
+    ``leg_amounts`` holds one amount per leg (USD bn), ``null`` for an undisclosed one.
+    """
+    import math
+
+    from kreislauf.results import to_jsonable
+
+    rows = to_jsonable(frame)
+    for row in rows:
+        for col, kind in LIST_COLUMNS.items():
+            if isinstance(row.get(col), str):
+                items = [kind(x) for x in row[col].split()]
+                row[col] = [None if isinstance(x, float) and math.isnan(x) else x for x in items]
+    return rows
 
 
 @app.command()

@@ -39,7 +39,8 @@ def show(
     """Coverage of each file family found (file, first/last date, rows, symbols)."""
     import pandas as pd
 
-    from kreislauf.data.directory import BY_NAME, discover, load_family
+    from kreislauf.data.directory import BY_NAME, discover, load_family, load_file
+    from kreislauf.paths import shown_path
 
     with handle_errors():
         d = _need_dir(data_dir)
@@ -65,13 +66,13 @@ def show(
                     }
                 )
             for p in paths:
-                rows.append({**BY_NAME[name].load(p).coverage(), "family": name})
+                rows.append({**load_file(name, p, d).coverage(), "family": name})
         table = pd.DataFrame(rows)
         emit(
             table,
             as_json=as_json,
             out=out,
-            render=lambda con: con.print(frame_table(table, title=f"data in {d}")),
+            render=lambda con: con.print(frame_table(table, title=f"data in {shown_path(d)}")),
         )
 
 
@@ -79,24 +80,48 @@ def show(
 def load(
     data_dir: Path | None = DataDirOpt,
     store: Path | None = typer.Option(None, "--store", help="DuckDB file (default: cache)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the tables cached as JSON."),
+    out: Path | None = typer.Option(None, "--out", help="Export the table list (.csv/.json)."),
 ) -> None:
     """Validate every file found and cache it in the store (one transaction)."""
     import pandas as pd
 
-    from kreislauf.data.directory import BY_NAME, discover
+    from kreislauf.cli._common import check_out_suffix
+    from kreislauf.data.directory import discover, load_file
+    from kreislauf.paths import shown_path
     from kreislauf.store import Store, default_store_path
 
     with handle_errors():
+        if out is not None:
+            check_out_suffix(out)  # before the store is touched
         d = _need_dir(data_dir)
-        tables = {}
+        tables, rows = {}, []
         for name, paths in discover(d).items():
             if paths:
-                frames = [BY_NAME[name].load(p).frame for p in paths]
-                tables[f"data_{name}"] = pd.concat(frames, ignore_index=True)
+                sets = [load_file(name, p, d) for p in paths]
+                tables[f"data_{name}"] = pd.concat([s.frame for s in sets], ignore_index=True)
+                rows.append(
+                    {
+                        "table": f"data_{name}",
+                        "family": name,
+                        "rows": len(tables[f"data_{name}"]),
+                        "files": [s.source for s in sets],
+                    }
+                )
         path = store or default_store_path()
         with Store(path) as s:
             s.write_tables(tables, source=str(d))
-        console().print(f"cached {len(tables)} tables from {d} in {path}", highlight=False)
+        emit(
+            pd.DataFrame(rows, columns=["table", "family", "rows", "files"]).assign(
+                files=lambda f: f["files"].str.join(" ")
+            ),
+            as_json=as_json,
+            out=out,
+            json_obj={"store": shown_path(path), "data_dir": shown_path(d), "tables": rows},
+            render=lambda con: con.print(
+                f"cached {len(tables)} tables from {d} in {path}", highlight=False
+            ),
+        )
 
 
 @app.command()

@@ -54,10 +54,16 @@ def memory(
             emit(simulate(p, sc), as_json=as_json, out=out, title="DRAM market")
             return
         result = compare(p, standard_scenarios(p))
+        # JSON: scenarios as a list of records (their names are not keys: they hold spaces)
+        doc = {
+            "summary": [{"scenario": k, **v} for k, v in result.summary().items()],
+            "table": result.to_frame(),
+        }
         emit(
             result,
             as_json=as_json,
             out=out,
+            json_obj=doc,
             render=lambda con: con.print(
                 frame_table(
                     result.table(brief=True),

@@ -31,6 +31,12 @@ def report(
         None, "--section", help="Only these sections (repeatable)."
     ),
     pdf: bool = typer.Option(False, "--pdf", help="Also print a PDF beside the HTML."),
+    bundle: bool = typer.Option(
+        True,
+        "--bundle/--no-bundle",
+        help="Fill the families the data directory and store lack from the data shipped with "
+        "kreislauf (Shiller, SEC-filed quarterly figures, S&P 500 concentration).",
+    ),
 ) -> None:
     """Write the report of everything kreislauf can compute and print where it went."""
     from kreislauf.errors import InputError
@@ -56,6 +62,7 @@ def report(
             data_dir=data_dir or (Path(env_dir) if env_dir else None),
             store_path=cached if cached.is_file() else None,
             seed=seed,
+            bundle=bundle,
         )
         con = console(stderr=True)
         with con.status("building report") as status:

@@ -6,6 +6,7 @@ by name pattern at any depth, so the layout of ``../shared/data`` works as it is
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -122,6 +123,39 @@ def discover(data_dir: Path) -> dict[str, list[Path]]:
     return {f.name: sorted(data_dir.rglob(f.pattern)) for f in FAMILIES}
 
 
+def shown_path(path: Path, root: Path | None = None) -> str:
+    """How a file or directory is named in outputs: never an absolute path of this machine.
+
+    Parameters
+    ----------
+    path : Path
+        A data file or directory.
+    root : Path, optional
+        The data directory: a file under it is named relative to it (``shiller/x.csv``).
+
+    Returns
+    -------
+    str
+        Relative to ``root``, else relative to the working directory, else ``…/<name>``.
+    """
+    p = Path(path)
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            rel = p.resolve().relative_to(Path(base).resolve())
+        except ValueError:
+            continue
+        return rel.as_posix() or "."
+    return p.as_posix() if not p.is_absolute() else f"…/{p.name}"
+
+
+def load_file(family: str, path: Path, root: Path) -> L.Dataset:
+    """Load one file of ``family``; its ``source`` is named relative to the data directory."""
+    ds = BY_NAME[family].load(path)
+    return dataclasses.replace(ds, source=shown_path(path, root))
+
+
 def load_family(data_dir: Path, family: str) -> list[L.Dataset]:
     """Load every file of ``family`` under ``data_dir``; InputError names a missing family."""
     if family not in BY_NAME:
@@ -133,7 +167,7 @@ def load_family(data_dir: Path, family: str) -> list[L.Dataset]:
         raise InputError.single(
             f"no {family} file ({BY_NAME[family].pattern}) under this directory", file=str(data_dir)
         )
-    return [BY_NAME[family].load(p) for p in paths]
+    return [load_file(family, p, data_dir) for p in paths]
 
 
 def prices(data_dir: Path, families: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -143,7 +177,7 @@ def prices(data_dir: Path, families: tuple[str, ...] | None = None) -> pd.DataFr
     frames = []
     for name in names:
         for path in found.get(name, []):
-            d = BY_NAME[name].load(path)
+            d = load_file(name, path, data_dir)
             frames.append(d.frame[["date", "symbol", "close"]].assign(source=d.source))
     if not frames:
         return pd.DataFrame(columns=["date", "symbol", "close", "source"])

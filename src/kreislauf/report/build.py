@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kreislauf import __version__
 from kreislauf.io import atomic_write_text
+from kreislauf.paths import shown_path
 from kreislauf.report.model import ReportContext, Section
 
 SECTIONS: list[str] = ["atlas", "circuit", "bubble", "memory", "claims", "contagion", "burst"]
@@ -56,9 +57,12 @@ def render_html(sections: list[Section], ctx: ReportContext) -> str:
         "python": platform.python_version(),
         "lang": ctx.lang,
         "seed": ctx.seed,
-        "atlas_dir": str(ctx.atlas_dir) if ctx.atlas_dir else "(shipped with the package)",
-        "data_dir": str(ctx.data_dir) if ctx.data_dir else "(none)",
-        "store": str(ctx.store_path) if ctx.store_path else "(none)",
+        "atlas_dir": shown_path(ctx.atlas_dir) if ctx.atlas_dir else "(shipped with the package)",
+        "data_dir": shown_path(ctx.data_dir) if ctx.data_dir else "(none)",
+        "store": shown_path(ctx.store_path) if ctx.store_path else "(none)",
+        "bundle": "kreislauf/data/bundle (where no data directory or store provides a family)"
+        if ctx.bundle
+        else "(not used)",
         **{k: str(v) for k, v in ctx.params.items()},
     }
     return render(sections, ctx, meta)

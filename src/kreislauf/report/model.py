@@ -30,6 +30,9 @@ class ReportContext:
         DuckDB store; ``None`` means none is used.
     seed : int
         Seed for every random draw a section makes.
+    bundle : bool
+        Use the data bundled with the package for the families that neither the data
+        directory nor the store provides (:mod:`kreislauf.data.embedded`).
     params : dict
         Free-form run parameters recorded in the report for reproducibility.
     memo : dict
@@ -42,6 +45,7 @@ class ReportContext:
     data_dir: Path | None = None
     store_path: Path | None = None
     seed: int = 20251117
+    bundle: bool = True
     params: dict[str, Any] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -59,6 +59,10 @@ gap:.6rem} .kf div{background:#f6f8fa;border-radius:6px;padding:.6rem}
 """
 
 
+def _table(df: Any) -> str:
+    return df.to_html(index=False, na_rep="—", border=0, escape=True)
+
+
 def render(sections: list[Section], ctx: ReportContext, meta: dict[str, Any]) -> str:
     """Render the full document.
 
@@ -67,33 +71,33 @@ def render(sections: list[Section], ctx: ReportContext, meta: dict[str, Any]) ->
     """
     from plotly.offline import get_plotlyjs
 
+    from kreislauf.paths import scrub, scrub_frame
+
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = env.from_string(_TEMPLATE)
     prepared = []
+    root = ctx.data_dir
     for s in sections:
         prepared.append(
             {
                 "key": s.key,
                 "title": s.title,
-                "html": s.html,
+                "html": scrub(s.html, root),
                 "available": s.available,
-                "notes": s.notes,
-                "sources": s.sources,
-                "key_figures": s.key_figures,
+                "notes": scrub(s.notes, root),
+                "sources": scrub(s.sources, root),
+                "key_figures": scrub(s.key_figures, root),
                 "figure_html": [
                     f.to_html(include_plotlyjs=False, full_html=False, config={"responsive": True})
                     for f in s.figures
                 ],
-                "table_html": [
-                    (cap, df.to_html(index=False, na_rep="—", border=0, escape=True))
-                    for cap, df in s.tables
-                ],
+                "table_html": [(cap, _table(scrub_frame(df, root))) for cap, df in s.tables],
             }
         )
     return template.render(
         ctx=ctx,
         sections=prepared,
-        meta=meta,
+        meta=scrub(meta, root),
         plotly_js=jinja2.utils.markupsafe.Markup(
             '<script type="text/javascript">' + get_plotlyjs() + "</script>"
         ),

@@ -70,9 +70,10 @@ class MemorySweep(BaseModel):
 class Context:
     """What the app serves from: atlas and data locations, loaded lazily and cached per app."""
 
-    def __init__(self, atlas_dir: Path | None, data_dir: Path | None) -> None:
+    def __init__(self, atlas_dir: Path | None, data_dir: Path | None, bundle: bool = True) -> None:
         self.atlas_dir = atlas_dir
         self.data_dir = data_dir
+        self.bundle = bundle
         self.jobs = JobManager(max_workers=2)
 
     @cached_property
@@ -85,7 +86,7 @@ class Context:
     def claims(self) -> Any:
         from kreislauf.claims.audit import run_audit
 
-        return run_audit(self.atlas_dir, self.data_dir)
+        return run_audit(self.atlas_dir, self.data_dir, bundle=self.bundle)
 
     @cached_property
     def memory_params(self) -> Any:
@@ -126,7 +127,9 @@ def _filter_text(frame: pd.DataFrame, q: str | None, cols: list[str]) -> pd.Data
     return frame[mask]
 
 
-def create_app(atlas_dir: Path | None = None, data_dir: Path | None = None) -> FastAPI:
+def create_app(
+    atlas_dir: Path | None = None, data_dir: Path | None = None, bundle: bool = True
+) -> FastAPI:
     """Build the dashboard application.
 
     Parameters
@@ -135,8 +138,11 @@ def create_app(atlas_dir: Path | None = None, data_dir: Path | None = None) -> F
         Atlas directory (default: the shipped atlas).
     data_dir : Path, optional
         Market-data directory for the bubble pages.
+    bundle : bool
+        Use the data bundled with the package where the directory lacks a family
+        (Shiller's series on the bubble page; the claims audit).
     """
-    ctx = Context(atlas_dir, data_dir)
+    ctx = Context(atlas_dir, data_dir, bundle)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -237,10 +243,9 @@ def create_app(atlas_dir: Path | None = None, data_dir: Path | None = None) -> F
         verdict: Literal["supported", "contradicted", "not checkable"] | None = Query(None),
     ) -> dict[str, Any]:
         """The articles' claims with verdicts (market data: the app's data directory)."""
-        f = ctx.claims.to_frame()
-        if verdict:
-            f = f[f["verdict"] == verdict]
-        return {"summary": to_jsonable(ctx.claims.summary()), "claims": _records(f)}
+        doc = ctx.claims.to_dict()
+        rows = [r for r in doc["table"] if not verdict or r["verdict"] == verdict]
+        return {"summary": doc["summary"], "claims": rows}
 
     # ------------------------------------------------------------------ memory
     @app.get("/api/memory/scenarios", tags=["scarcity"])

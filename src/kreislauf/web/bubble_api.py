@@ -2,8 +2,11 @@
 
 The series are found once per app (``kreislauf.data.directory``) and their ids become the
 ``series`` enum of the request bodies, so the OpenAPI document lists what can be tested and an
-unknown series is a 422 naming ``series``. Without a data directory the page says so and the
-run endpoints answer 409 with the command that fixes it.
+unknown series is a 422 naming ``series``. Without a data directory the series of Shiller's
+data come from the data bundled with the package (:mod:`kreislauf.data.embedded`); with the
+bundle switched off and no directory the page says so and the run endpoints answer 409 with
+the command that fixes it. A series is resampled to the chosen frequency before a test
+(:func:`kreislauf.bubble.frequency.resample`) and the result states how.
 """
 
 import threading
@@ -20,10 +23,12 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from kreislauf.errors import InputError
+from kreislauf.paths import shown_path
 from kreislauf.results import to_jsonable
 from kreislauf.web.app import WholeInt, _whole_number
 
 if TYPE_CHECKING:
+    from kreislauf.bubble.frequency import Resampled
     from kreislauf.web.app import Context
 
 SERVE_COMMAND = "kreislauf serve --data-dir DIR"
@@ -82,15 +87,21 @@ class SeriesInfo:
 class SeriesCatalogue:
     """Every price series of a data directory, loaded once; files that fail are listed."""
 
-    def __init__(self, data_dir: Path | None) -> None:
+    def __init__(self, data_dir: Path | None, bundle: bool = True) -> None:
         self.data_dir = data_dir
         self.series: dict[str, SeriesInfo] = {}
         self.problems: list[str] = []
         if data_dir is not None:
             self._load(data_dir)
+        if bundle and not any(i.startswith("shiller:") for i in self.series):
+            from kreislauf.data.embedded import load_bundled
+
+            ds = load_bundled("shiller")
+            if ds is not None:
+                self._add_shiller(ds.frame.set_index("date"), ds.source)
 
     def _load(self, data_dir: Path) -> None:
-        from kreislauf.data.directory import BY_NAME, discover
+        from kreislauf.data.directory import discover, load_file
 
         try:
             found = discover(data_dir)
@@ -100,7 +111,7 @@ class SeriesCatalogue:
         for family in ("sp500", "nasdaq100", "nasdaq_composite", "sox", "btc", "ai_stocks"):
             for path in found.get(family, []):
                 try:
-                    d = BY_NAME[family].load(path)
+                    d = load_file(family, path, data_dir)
                 except InputError as err:
                     self.problems.extend(str(p) for p in err.problems)
                     continue
@@ -114,22 +125,25 @@ class SeriesCatalogue:
                     )
         for path in found.get("shiller", []):
             try:
-                f = BY_NAME["shiller"].load(path).frame.set_index("date")
+                d = load_file("shiller", path, data_dir)
             except InputError as err:
                 self.problems.extend(str(p) for p in err.problems)
                 continue
-            columns = {
-                "shiller:pd": f["P"] / f["D"],
-                "shiller:cape": f.get("CAPE"),
-                "shiller:real_price": f.get("Real_Price"),
-            }
-            for sid, values in columns.items():
-                if values is None:
-                    continue
-                values = values.replace([np.inf, -np.inf], np.nan).dropna()
-                if len(values):
-                    name = SHILLER_SERIES[sid][0]
-                    self._add(SeriesInfo(sid, name, "valuation", str(path), values.astype(float)))
+            self._add_shiller(d.frame.set_index("date"), d.source)
+
+    def _add_shiller(self, f: pd.DataFrame, source: str) -> None:
+        columns = {
+            "shiller:pd": f["P"] / f["D"],
+            "shiller:cape": f.get("CAPE"),
+            "shiller:real_price": f.get("Real_Price"),
+        }
+        for sid, values in columns.items():
+            if values is None:
+                continue
+            values = values.replace([np.inf, -np.inf], np.nan).dropna()
+            if len(values):
+                name = SHILLER_SERIES[sid][0]
+                self._add(SeriesInfo(sid, name, "valuation", source, values.astype(float)))
 
     def _add(self, info: SeriesInfo) -> None:
         if info.id in self.series:  # a second file with the same symbol: keep the first, say so
@@ -148,7 +162,7 @@ class SeriesCatalogue:
     def public(self) -> dict[str, Any]:
         """The catalogue as the API shows it."""
         return {
-            "data_dir": None if self.data_dir is None else str(self.data_dir),
+            "data_dir": None if self.data_dir is None else shown_path(self.data_dir),
             "available": bool(self.series),
             "command": SERVE_COMMAND,
             "series": [s.public() for s in self.series.values()],
@@ -241,16 +255,33 @@ def invalid(field: str, message: str, value: Any = None) -> RequestValidationErr
     )
 
 
-def window(info: SeriesInfo, frequency: str, start: str | None, end: str | None) -> pd.Series:
-    """The series cut to ``start..end`` (months, inclusive) and resampled to ``frequency``."""
+def resampled_window(
+    info: SeriesInfo, frequency: str, start: str | None, end: str | None
+) -> "Resampled":
+    """The series cut to ``start..end`` (months, inclusive) and resampled to ``frequency``.
+
+    ``monthly`` and ``weekly`` take the last observation of each period, dated at the
+    period's end (:func:`kreislauf.bubble.frequency.resample`), so a file that changes
+    frequency (the S&P 500's: monthly to 1969, daily after) becomes evenly spaced; the
+    returned note says what was done.
+    """
+    from kreislauf.bubble.frequency import resample
+
     s = info.values
     if start is not None:
         s = s[s.index >= pd.Timestamp(start)]
     if end is not None:
         s = s[s.index < pd.Timestamp(end) + pd.offsets.MonthBegin(1)]
-    if frequency in ("monthly", "weekly"):  # the last observation of each period, at its date
-        s = s.groupby(s.index.to_period("M" if frequency == "monthly" else "W-FRI")).tail(1)
-    return s
+    if len(s) < 2:
+        from kreislauf.bubble.frequency import Resampled
+
+        return Resampled(s, frequency, ())
+    return resample(s, frequency)
+
+
+def window(info: SeriesInfo, frequency: str, start: str | None, end: str | None) -> pd.Series:
+    """The values of :func:`resampled_window`."""
+    return resampled_window(info, frequency, start, end).series
 
 
 # -------------------------------------------------------------------------------- routes
@@ -259,7 +290,7 @@ def register(app: FastAPI, ctx: "Context") -> None:
     from kreislauf.web.jobs import Job
     from kreislauf.web.process_jobs import run_in_process
 
-    catalogue = SeriesCatalogue(ctx.data_dir)
+    catalogue = SeriesCatalogue(ctx.data_dir, bundle=ctx.bundle)
     app.state.bubble_series = catalogue
     PsyRun, LpplsRun = _request_models(catalogue.ids)
     active: list[Job] = []
@@ -270,7 +301,7 @@ def register(app: FastAPI, ctx: "Context") -> None:
         429: {"description": f"{ACTIVE_JOBS_MAX} bubble jobs are already queued or running."},
     }
 
-    def prepare(body: Any) -> tuple[SeriesInfo, pd.Series]:
+    def prepare(body: Any) -> tuple[SeriesInfo, pd.Series, dict[str, str]]:
         if not catalogue.series:
             raise HTTPException(
                 409, f"no data directory is loaded: start the dashboard with `{SERVE_COMMAND}`"
@@ -280,7 +311,11 @@ def register(app: FastAPI, ctx: "Context") -> None:
         if body.start is not None and body.end is not None and body.end < body.start:
             raise invalid("end", f"expected a month on or after start ({body.start})", body.end)
         info = catalogue.series[body.series]
-        return info, window(info, body.frequency, body.start, body.end)
+        try:
+            r = resampled_window(info, body.frequency, body.start, body.end)
+        except InputError as err:
+            raise invalid("frequency", err.problems[0].message, body.frequency) from err
+        return info, r.series, {"en": r.note("en"), "de": r.note("de")}
 
     def submit(kind: str, target: str, kwargs: dict[str, Any]) -> dict[str, Any]:
         with lock:
@@ -304,7 +339,7 @@ def register(app: FastAPI, ctx: "Context") -> None:
     @app.post("/api/bubble/psy", tags=["bubble", "jobs"], status_code=202, responses=responses)
     def bubble_psy(body: PsyRun) -> dict[str, Any]:  # type: ignore[valid-type]
         """Start a PSY run (BSADF and Monte Carlo critical values); poll ``/api/jobs/{id}``."""
-        info, s = prepare(body)
+        info, s, note = prepare(body)
         n = len(s)
         if n > MAX_OBS_PSY:
             raise invalid(
@@ -321,13 +356,13 @@ def register(app: FastAPI, ctx: "Context") -> None:
         return submit(
             "bubble-psy",
             "kreislauf.web.bubble_api:psy_payload",
-            {"info": _light(info), "values": s, "opts": opts},
+            {"info": _light(info), "values": s, "opts": opts, "resampling": note},
         )
 
     @app.post("/api/bubble/lppls", tags=["bubble", "jobs"], status_code=202, responses=responses)
     def bubble_lppls(body: LpplsRun) -> dict[str, Any]:  # type: ignore[valid-type]
         """Start an LPPLS confidence run over nested windows; poll ``/api/jobs/{id}``."""
-        info, s = prepare(body)
+        info, s, note = prepare(body)
         n = len(s)
         if body.smallest_window_size >= body.window_size:
             raise invalid(
@@ -351,7 +386,7 @@ def register(app: FastAPI, ctx: "Context") -> None:
         return submit(
             "bubble-lppls",
             "kreislauf.web.bubble_api:lppls_payload",
-            {"info": _light(info), "values": s, "opts": opts},
+            {"info": _light(info), "values": s, "opts": opts, "resampling": note},
         )
 
 
@@ -366,6 +401,7 @@ def psy_payload(
     info: dict[str, str],
     values: pd.Series,
     opts: dict[str, Any],
+    resampling: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Run PSY on ``values`` and shape the result for the page (runs in the worker process)."""
     from kreislauf.bubble.psy import psy
@@ -407,6 +443,7 @@ def psy_payload(
     return {
         "test": "psy",
         "series": info,
+        "resampling": resampling,
         "dates": dates,
         "values": to_jsonable(values.to_numpy()),
         "log_axis": bool(opts["log"]),
@@ -436,6 +473,7 @@ def lppls_payload(
     info: dict[str, str],
     values: pd.Series,
     opts: dict[str, Any],
+    resampling: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Run the LPPLS confidence indicator on ``values`` and shape it for the page (worker)."""
     from kreislauf.bubble.lppls_confidence import confidence
@@ -474,6 +512,7 @@ def lppls_payload(
     return {
         "test": "lppls",
         "series": info,
+        "resampling": resampling,
         "dates": [d.strftime("%Y-%m-%d") for d in values.index],
         "values": to_jsonable(values.to_numpy()),
         "log_axis": True,

@@ -22,10 +22,10 @@ _STRINGS = {
         "jederzeit abbrechen.",
     ),
     "no_data": (
-        "No data directory is loaded, so there is no series to test. Start the dashboard with "
-        "the market data:",
-        "Es ist kein Datenverzeichnis geladen, also gibt es keine Reihe zum Testen. Das "
-        "Dashboard mit den Marktdaten starten:",
+        "No data directory is loaded (and the bundled data are switched off), so there is no "
+        "series to test. Start the dashboard with the market data:",
+        "Es ist kein Datenverzeichnis geladen (und die mitgelieferten Daten sind abgeschaltet), "
+        "also gibt es keine Reihe zum Testen. Das Dashboard mit den Marktdaten starten:",
     ),
     "series": ("Series", "Reihe"),
     "frequency": ("Frequency", "Frequenz"),
@@ -55,6 +55,13 @@ _STRINGS = {
     "run": ("Run", "Rechnen"),
     "cancel": ("Cancel", "Abbrechen"),
     "summary": ("Summary", "Zusammenfassung"),
+    "episodes": ("Date-stamped episodes", "Datierte Episoden"),
+    "start": ("start", "Beginn"),
+    "peak": ("peak", "Höhepunkt"),
+    "end": ("end", "Ende"),
+    "duration": ("observations", "Beobachtungen"),
+    "ongoing": ("ongoing at the end", "am Ende andauernd"),
+    "no_episodes": ("No episode was date-stamped.", "Keine Episode wurde datiert."),
 }
 
 
@@ -107,5 +114,10 @@ max="{MIN_WINDOW[1]}" size="6"></label>{num("lags", "0", 0, MAX_LAGS)}
 <span id="job-status" class="muted"></span></div></div>
 <div id="series-chart" style="height:380px"></div>
 <div id="stat-chart" style="height:320px"></div>
+<p class="muted" id="resampling"></p>
+<h2>{_t("episodes", lang)}</h2><p id="episodes-none" hidden>{_t("no_episodes", lang)}</p>
+<table id="episodes" hidden><thead><tr><th>{_t("start", lang)}</th><th>{_t("peak", lang)}</th>
+<th>{_t("end", lang)}</th><th>{_t("duration", lang)}</th><th>{_t("ongoing", lang)}</th></tr>
+</thead><tbody></tbody></table>
 <h2>{_t("summary", lang)}</h2><table id="summary"><tbody></tbody></table>
 <p class="muted" id="source"></p>"""

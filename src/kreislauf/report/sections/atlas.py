@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kreislauf.paths import shown_path
 from kreislauf.report.build import escape
+from kreislauf.report.figures import human_columns, readable
 from kreislauf.report.model import ReportContext, Section
 
 TIER_LABELS = {
@@ -16,21 +18,34 @@ TIER_LABELS = {
 }
 
 
-def _link_table(rel: pd.DataFrame) -> str:
+def _link_table(rel: pd.DataFrame, ctx: ReportContext) -> str:
+    t = ctx.t
     rows = []
     for r in rel.itertuples(index=False):
-        amount = "undisclosed" if pd.isna(r.amount_usd_bn) else f"{r.amount_usd_bn:,.2f}"
+        amount = (
+            t("undisclosed", "nicht offengelegt")
+            if pd.isna(r.amount_usd_bn)
+            else f"{r.amount_usd_bn:,.2f}"
+        )
         rows.append(
             f"<tr><td>{escape(r.id)}</td><td>{escape(r.type)}</td>"
             f"<td>{escape(r.from_id)} → {escape(r.to_id)}</td><td>{escape(amount)}</td>"
             f"<td>{escape(r.amount_qualifier)}</td><td>{escape(r.announced)}</td>"
             f"<td>{escape(r.status)}</td><td>{escape(r.tier)}</td>"
-            f'<td><a href="{escape(r.source_url)}">source</a></td></tr>'
+            f'<td><a href="{escape(r.source_url)}">{t("source", "Quelle")}</a></td></tr>'
         )
-    head = (
-        "<tr><th>id</th><th>type</th><th>money flows</th><th>USD bn</th><th>qualifier</th>"
-        "<th>announced</th><th>status</th><th>tier</th><th>evidence</th></tr>"
-    )
+    cols = [
+        t("id", "Kennung"),
+        t("type", "Art"),
+        t("money flows", "Geldfluss"),
+        t("USD bn", "Mrd. USD"),
+        t("qualifier", "Art des Betrags"),
+        t("announced", "angekündigt"),
+        t("status", "Status"),
+        t("tier", "Belegstufe"),
+        t("evidence", "Beleg"),
+    ]
+    head = "<tr>" + "".join(f"<th>{escape(c)}</th>" for c in cols) + "</tr>"
     return f'<div class="tablewrap"><table>{head}{"".join(rows)}</table></div>'
 
 
@@ -104,14 +119,14 @@ def build(ctx: ReportContext) -> Section:
         + "</p><h3>"
         + escape(t("All relations with their evidence", "Alle Beziehungen mit ihren Belegen"))
         + "</h3>"
-        + _link_table(rel)
+        + _link_table(rel, ctx)
     )
     ents = atlas.entities.assign(roles=atlas.entities["roles"].str.join(", "))
-    return Section(
+    section = Section(
         key="atlas",
         title=t("Atlas: the capital circuit's deals", "Atlas: die Geschäfte des Kapitalkreislaufs"),
         html=html,
-        figures=[fig_year, fig_tier],
+        figures=[readable(f, ctx) for f in (fig_year, fig_tier)],
         tables=[
             (
                 t(
@@ -144,7 +159,10 @@ def build(ctx: ReportContext) -> Section:
                 "offengelegte Kaufverpflichtungen (Mrd. USD)",
             ): f"{commitments:,.0f}",
         },
-        sources=[str(atlas.source_dir / "relations.csv"), str(atlas.source_dir / "entities.csv")],
+        sources=[
+            shown_path(atlas.source_dir / "relations.csv"),
+            shown_path(atlas.source_dir / "entities.csv"),
+        ],
         notes=[
             t(
                 "Tiers: filing > company release > major press > secondary report > inferred. "
@@ -155,3 +173,5 @@ def build(ctx: ReportContext) -> Section:
             ),
         ],
     )
+    section.tables = [(cap, human_columns(df, ctx)) for cap, df in section.tables]
+    return section

@@ -1,7 +1,9 @@
 """Report section: the bubble -- valuation, concentration, capex, PSY episodes, LPPLS.
 
-Everything comes from the market data the user has (``--data-dir`` or the store); without it
-the section says so and names the commands that get the data. PSY replications and LPPLS
+Everything comes from the market data the user has (``--data-dir`` or the store) and, for the
+families neither provides, from the data bundled with the package; each paragraph says which
+and how recent (:func:`kreislauf.report.provenance.data_note`). Without any data (the bundle
+switched off) the section says so and names the commands that get the data. PSY replications and LPPLS
 windows are kept modest so the report stays fast; the section states them.
 """
 
@@ -11,19 +13,21 @@ from typing import Any
 
 import pandas as pd
 
+from kreislauf.report.bubble_tests import (
+    LPPLS_DAYS,
+    LPPLS_OPTIONS,
+    LPPLS_SERIES,
+    PSY_REPS,
+    lppls_fits,
+    psy_rows,
+    psy_sentences,
+)
 from kreislauf.report.build import escape
+from kreislauf.report.figures import human_columns, readable
 from kreislauf.report.model import ReportContext, Section
+from kreislauf.report.provenance import data_note
 
-PSY_REPS = 199  # Monte Carlo replications of the PSY critical values in the report
-LPPLS_SERIES = ("NVDA", "^NDX")  # fitted where present (daily closes)
-LPPLS_OPTIONS = {
-    "window_size": 120,
-    "smallest_window_size": 30,
-    "outer_increment": 2,
-    "inner_increment": 5,
-    "max_searches": 25,
-}
-LPPLS_DAYS = 620  # daily closes fitted: the 251 end dates span about the last year
+__all__ = ["LPPLS_DAYS", "LPPLS_OPTIONS", "LPPLS_SERIES", "PSY_REPS", "build"]
 
 
 def _d(x: Any) -> str:
@@ -67,78 +71,13 @@ def _no_data(ctx: ReportContext) -> Section:
     )
 
 
-def _psy_rows(ctx: ReportContext, data, seed: int) -> tuple[list[dict[str, Any]], Any]:
-    """PSY on the S&P 500 price-dividend ratio, the Nasdaq indices and the AI stocks."""
-    from kreislauf.bubble.psy import psy
-    from kreislauf.bubble.scan import prepare_series, psy_headline
-
-    t = ctx.t
-    todo: list[tuple[str, pd.Series, bool]] = []
-    sh = data.get("shiller")
-    if sh is not None:
-        d = sh.dropna(subset=["P", "D"])
-        pdr = pd.Series((d["P"] / d["D"]).to_numpy(float), index=pd.DatetimeIndex(d["date"]))
-        todo.append(
-            (t("S&P 500 price/dividend (Shiller)", "S&P 500 Kurs/Dividende (Shiller)"), pdr, False)
-        )
-    prices = data.prices()
-    for sym in ("^GSPC", "^IXIC", "^NDX"):
-        if sym in set(prices["symbol"]):
-            todo.append((sym, prepare_series(data.series(sym), freq="M"), True))
-    if "ai_stocks" in data.frames:
-        for sym in data.frames["ai_stocks"]["symbol"].unique():
-            todo.append((sym, prepare_series(data.series(sym), freq="M"), True))
-    rows, first = [], None
-    for name, s, log in todo:
-        try:
-            res = psy(s.rename(name), reps=PSY_REPS, seed=seed, log=log)
-        except Exception as err:  # a short or odd series is reported, not fatal
-            rows.append({"series": name, "error": str(err)[:120]})
-            continue
-        first = first or res
-        h = psy_headline(res)
-        rows.append(
-            {
-                "series": name,
-                "months": len(s),
-                "from": f"{s.index[0]:%Y-%m}",
-                "to": s.attrs.get("last_observation") or f"{s.index[-1]:%Y-%m}",
-                "gsadf": round(h["gsadf"], 2),
-                "cv95": round(h["gsadf_cv"], 2),
-                "rejects": h["gsadf_rejects"],
-                "episodes": h["episodes"],
-                "ongoing": h["bubble_at_end"],
-            }
-        )
-    return rows, first
-
-
-def _lppls(data, seed: int) -> tuple[list[tuple[str, Any]], str | None]:
-    """LPPLS confidence on each series of LPPLS_SERIES present (the last LPPLS_DAYS closes)."""
-    from kreislauf.bubble.lppls_confidence import confidence
-
-    prices = data.prices()
-    out, why = [], None
-    for sym in LPPLS_SERIES:
-        if sym not in set(prices["symbol"]):
-            continue
-        s = data.series(sym).tail(LPPLS_DAYS)
-        try:
-            out.append((sym, confidence(s, seed=seed, **LPPLS_OPTIONS)))
-        except Exception as err:  # reported in the notes, never replaced by a made-up series
-            why = f"LPPLS failed on {sym}: {err}"
-    if not out and why is None:
-        why = f"none of {', '.join(LPPLS_SERIES)} is in the data"
-    return out, why
-
-
 def build(ctx: ReportContext) -> Section:
     """The bubble section from the user's market data (or a note saying there is none)."""
     from kreislauf.bubble.inputs import load_market_data
     from kreislauf.bubble.metrics import bubble_metrics
 
     t = ctx.t
-    data = load_market_data(ctx.data_dir, ctx.store_path)
+    data = load_market_data(ctx.data_dir, ctx.store_path, bundle=ctx.bundle)
     if data.empty:
         return _no_data(ctx)
     m = bubble_metrics(data)
@@ -175,6 +114,7 @@ def build(ctx: ReportContext) -> Section:
                 )
             )
         )
+        html.append(_p(data_note(ctx, data, "shiller")))
         figures.append(m.index.plot())
         key[t("S&P 500 CAPE", "CAPE des S&P 500")] = (
             f"{_num(s.get('cape_latest'))} ({s.get('cape_latest_month')})"
@@ -233,9 +173,13 @@ def build(ctx: ReportContext) -> Section:
                 )
             )
         )
+        html.append(_p(data_note(ctx, data, "concentration")))
         figures.append(m.concentration.plot())
         key[t("Magnificent-7 share of the S&P 500", "Anteil der Magnificent 7 am S&P 500")] = (
             f"{_pct(cs['mag7_share'])} ({cs['last']})"
+        )
+        key[t("largest-7 share of the S&P 500", "Anteil der sieben größten am S&P 500")] = (
+            f"{_pct(cs['top7_share'])} ({cs['last']})"
         )
     # -- capex and required revenue ---------------------------------------------------------
     if m.capex is not None:
@@ -261,6 +205,7 @@ def build(ctx: ReportContext) -> Section:
                     )
                 )
             )
+            html.append(_p(data_note(ctx, data, "fundamentals")))
             key[
                 t(
                     f"hyperscaler capex {y} (USD bn)",
@@ -297,7 +242,7 @@ def build(ctx: ReportContext) -> Section:
     if m.required is not None:
         r = m.required.summary()
         a = m.article.summary()
-        per = next(iter(r["per_payer_monthly_usd"].values()), None)
+        per = next((x["monthly_usd"] for x in r["per_payer_monthly_usd"]), None)
         html.append(
             _p(
                 t(
@@ -355,7 +300,7 @@ def build(ctx: ReportContext) -> Section:
             )
         )
     # -- PSY ---------------------------------------------------------------------------------
-    rows, first = _psy_rows(ctx, data, ctx.seed)
+    rows, first = psy_rows(ctx, data, ctx.seed)
     if rows:
         psy_t = pd.DataFrame(rows).rename(
             columns={
@@ -411,6 +356,7 @@ def build(ctx: ReportContext) -> Section:
                 )
             )
         )
+        html += [_p(x) for x in psy_sentences(ctx, data, rows)]
         tables.append((t("PSY date-stamping (monthly)", "PSY-Datierung (monatlich)"), psy_t))
         if first is not None:
             figures.append(first.plot())
@@ -421,7 +367,7 @@ def build(ctx: ReportContext) -> Section:
             )
         ] = f"{len(ongoing)} / {len(rows)}"
     # -- LPPLS -------------------------------------------------------------------------------
-    fits, why = _lppls(data, ctx.seed)
+    fits, why = lppls_fits(data, ctx.seed)
     if fits:
         from kreislauf.bubble.scan import lppls_headline
 
@@ -524,16 +470,18 @@ def build(ctx: ReportContext) -> Section:
             + "; ".join(f"{k} ({v})" for k, v in m.unavailable.items())
         )
     sources = sorted({s for fam in data.sources.values() for s in fam})
-    return Section(
+    section = Section(
         key="bubble",
         title=t(
             "The bubble: valuation, concentration, explosiveness",
             "Die Blase: Bewertung, Konzentration, Explosivität",
         ),
         html="".join(html),
-        figures=figures,
+        figures=[readable(f, ctx) for f in figures],
         tables=tables,
         key_figures=key,
         sources=sources,
         notes=notes,
     )
+    section.tables = [(cap, human_columns(df, ctx)) for cap, df in section.tables]
+    return section

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from kreislauf.paths import shown_path
 from kreislauf.report.build import escape
+from kreislauf.report.figures import human_columns, readable
 from kreislauf.report.model import ReportContext, Section
 
 
@@ -54,11 +56,11 @@ def build(ctx: ReportContext) -> Section:
         + "</p>"
     )
     cyc = r.to_frame()[["cycle", "length", "weakest_tier", "circular_usd_bn", "relation_ids"]]
-    return Section(
+    section = Section(
         key="circuit",
         title=t("Circuit: money going round", "Kreislauf: Geld, das im Kreis läuft"),
         html=html,
-        figures=[r.plot(), sankey_figure(r), nm.plot()],
+        figures=[readable(f, ctx) for f in (r.plot(), sankey_figure(r), nm.plot())],
         tables=[
             (t("Cycles of money", "Geldkreisläufe"), cyc),
             (
@@ -79,7 +81,7 @@ def build(ctx: ReportContext) -> Section:
                 "größter voll bezifferter Kreislauf (Mrd. USD)",
             ): (f"{s['largest_cycle_usd_bn']:,.0f}" if s["largest_cycle_usd_bn"] else "—"),
         },
-        sources=[str(atlas.source_dir / "relations.csv")],
+        sources=[shown_path(atlas.source_dir / "relations.csv")],
         notes=[
             t(
                 "Circular dollars are the smallest flow on a loop: the most that can go round "
@@ -91,3 +93,5 @@ def build(ctx: ReportContext) -> Section:
             ),
         ],
     )
+    section.tables = [(cap, human_columns(df, ctx)) for cap, df in section.tables]
+    return section

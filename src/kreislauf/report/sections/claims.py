@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kreislauf.report.build import escape
+from kreislauf.report.figures import readable
 from kreislauf.report.model import ReportContext, Section
 
 VERDICT_DE = {
@@ -17,7 +18,7 @@ def build(ctx: ReportContext) -> Section:
     from kreislauf.claims.audit import run_audit
 
     t = ctx.t
-    r = run_audit(ctx.atlas_dir, ctx.data_dir, memo=ctx.memo)
+    r = run_audit(ctx.atlas_dir, ctx.data_dir, memo=ctx.memo, bundle=ctx.bundle)
     s = r.summary()
     f = r.to_frame()
     if ctx.lang == "de":
@@ -34,27 +35,53 @@ def build(ctx: ReportContext) -> Section:
             "evidence",
         ]
     ].round(3)
+    table = table.rename(
+        columns={
+            "id": t("claim", "Behauptung"),
+            "article": t("article", "Artikel"),
+            "quote_de": "Zitat",
+            "text_en": "claim in the article",
+            "claimed": t("claimed", "behauptet"),
+            "unit": t("unit", "Einheit"),
+            "verdict": t("verdict", "Urteil"),
+            "observed": t("observed", "beobachtet"),
+            "evidence": t("evidence", "Beleg"),
+        }
+    )
+    bundled = sorted({src for x in r.findings for src in x.sources if "(bundled" in src})
     note = (
-        ""
-        if ctx.data_dir
-        else t(
+        t(
+            " Families the data directory does not provide come from the data bundled with "
+            "kreislauf (Shiller's monthly series, the companies' SEC-filed quarterly figures, "
+            "the S&P 500 concentration snapshots); claims that need index or stock prices stay "
+            "not checkable until a data directory (--data-dir) provides them.",
+            " Was das Datenverzeichnis nicht liefert, stammt aus dem mit kreislauf ausgelieferten "
+            "Datenpaket (Shillers Monatsreihen, die bei der SEC gemeldeten Quartalszahlen der "
+            "Unternehmen, die Konzentrations-Stichtage des S&P 500); Behauptungen, die Index- oder "
+            "Aktienkurse brauchen, bleiben nicht prüfbar, bis ein Datenverzeichnis (--data-dir) "
+            "sie liefert.",
+        )
+        if bundled
+        else ""
+    )
+    if not ctx.bundle and not ctx.data_dir:
+        note = t(
             " Without market data (run with --data-dir) the valuation, concentration and capex "
             "claims are marked not checkable.",
             " Ohne Marktdaten (mit --data-dir aufrufen) gelten die Bewertungs-, Konzentrations- und "
             "Investitionsbehauptungen als nicht prüfbar.",
         )
-    )
     html = (
         "<p>"
         + escape(
             t(
                 f"Each of the {s['claims']} quantitative claims of the five articles, checked against "
-                f"the atlas, the market data and the models: {s.get('supported', 0)} supported, "
-                f"{s.get('contradicted', 0)} contradicted, {s.get('not checkable', 0)} not checkable "
+                f"the atlas, the market data and the models: {s['supported']} supported, "
+                f"{s['contradicted']} contradicted, {s['not_checkable']} not checkable "
                 "with the data at hand (the reason is given).",
                 f"Jede der {s['claims']} quantitativen Behauptungen der fünf Artikel, geprüft an Atlas, "
-                f"Marktdaten und Modellen: {s.get('supported', 0)} gestützt, "
-                f"{s.get('contradicted', 0)} widerlegt, {s.get('not checkable', 0)} mit den vorhandenen "
+                f"Marktdaten und Modellen: {s['supported']} gestützt, "
+                f"{s['contradicted']} widerlegt, {s['not_checkable']} mit den vorhandenen "
                 "Daten nicht prüfbar (mit Begründung).",
             )
             + note
@@ -65,12 +92,12 @@ def build(ctx: ReportContext) -> Section:
         key="claims",
         title=t("Claims audit", "Prüfung der Behauptungen"),
         html=html,
-        figures=[r.plot()],
+        figures=[readable(r.plot(), ctx)],
         tables=[(t("Claims and verdicts", "Behauptungen und Urteile"), table)],
         key_figures={
             t(
                 "article claims contradicted by the data", "von den Daten widerlegte Behauptungen"
-            ): f"{s.get('contradicted', 0)} / {s['claims']}"
+            ): f"{s['contradicted']} / {s['claims']}"
         },
         sources=sorted({src for x in r.findings for src in x.sources})[:40],
         notes=[

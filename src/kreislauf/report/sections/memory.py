@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kreislauf.report.build import escape
+from kreislauf.report.figures import human_columns, readable
 from kreislauf.report.model import ReportContext, Section
 
 
@@ -77,11 +78,11 @@ def build(ctx: ReportContext) -> Section:
             "Alle Parameterquellen: kreislauf memory --sources",
         )
     )
-    return Section(
+    section = Section(
         key="memory",
         title=t("Scarcity: the DRAM market", "Knappheit: der DRAM-Markt"),
         html=html,
-        figures=[comp.plot(), comp.runs[letters].plot()],
+        figures=[readable(f, ctx) for f in (comp.plot(), comp.runs[letters].plot())],
         tables=[(t("Scenarios", "Szenarien"), table)],
         key_figures={
             t(
@@ -92,3 +93,5 @@ def build(ctx: ReportContext) -> Section:
         sources=sources,
         notes=notes,
     )
+    section.tables = [(cap, human_columns(df, ctx)) for cap, df in section.tables]
+    return section

@@ -71,7 +71,21 @@ function draw(res) {
     legend: {orientation: 'h', x: 0, y: -0.15}});
   $('summary').querySelector('tbody').innerHTML = Object.entries(res.table).map(([k, v]) =>
     `<tr><th>${esc(tr(k))}</th><td>${esc(tr(v))}</td></tr>`).join('');
+  $('episodes').querySelector('tbody').innerHTML = res.episodes.map(e =>
+    `<tr><td>${esc(e.start)}</td><td>${esc(e.peak)}</td><td>${esc(e.end)}</td>` +
+    `<td>${esc(e.duration)}</td><td>${esc(tr(e.ongoing))}</td></tr>`).join('');
+  $('episodes-none').hidden = res.episodes.length > 0 || res.test !== 'psy';
+  $('episodes').hidden = res.episodes.length === 0;
+  $('resampling').textContent = res.resampling ? res.resampling[LANG === 'de' ? 'de' : 'en'] : '';
   $('source').textContent = res.series.source;
+}
+// Remove every trace of the previous result, so an error never leaves old charts as if current
+function clearResult() {
+  for (const id of ['series-chart', 'stat-chart']) Plotly.purge(id);
+  $('summary').querySelector('tbody').innerHTML = '';
+  $('episodes').querySelector('tbody').innerHTML = '';
+  $('episodes').hidden = true; $('episodes-none').hidden = true;
+  for (const id of ['resampling', 'source']) $(id).textContent = '';
 }
 function poll() {
   fetch('/api/jobs/' + job).then(r => r.json()).then(j => {
@@ -80,12 +94,16 @@ function poll() {
     if (j.status === 'running' || j.status === 'queued') { setTimeout(poll, 250); return; }
     $('cancel').disabled = true; $('run').disabled = false;
     if (j.status === 'done') draw(j.result);
-    if (j.status === 'failed') $('job-status').textContent = statusWord('failed') + ': ' + j.error;
+    if (j.status === 'failed') {
+      clearResult(); $('job-status').textContent = statusWord('failed') + ': ' + j.error;
+    }
+    if (j.status === 'cancelled') clearResult();
   });
 }
 function run() {
   const test = $('test').value;
   $('run').disabled = true; $('progress').value = 0; $('job-status').textContent = '';
+  clearResult();
   fetch('/api/bubble/' + test, {method: 'POST', headers: {'Content-Type': 'application/json'},
     body: JSON.stringify(body())}).then(r => r.json().then(j => [r.status, j])).then(([st, j]) => {
     if (st !== 202) { $('run').disabled = false; $('job-status').textContent = explain(j.detail); return; }
