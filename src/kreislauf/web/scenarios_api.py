@@ -8,7 +8,6 @@ the OpenAPI document states what can be changed, and an unknown parameter is a 4
 """
 
 import threading
-import warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -131,18 +130,6 @@ class ModelEntry:
         if self.calibration is None:
             return set()
         return {e.name for e in self.calibration if e.kind != "derived" and e.name != "COMMIT"}
-
-    def overrides(self, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
-        """Engine ``(params, initial)`` for changed values (scalars or arrays of shape (S,))."""
-        if self.calibration is None or not values:
-            return dict(values), None
-        from kreislauf.sfc.ai_params import calibrated_overrides
-
-        raw = self.raw_names
-        drawn = {k: np.asarray(v, dtype=float) for k, v in values.items() if k in raw}
-        params, initial = calibrated_overrides(self.calibration, drawn)
-        params.update({k: v for k, v in values.items() if k not in raw})
-        return params, initial
 
     def public(self) -> dict[str, Any]:
         """As the models endpoint lists it."""
@@ -326,23 +313,28 @@ def _changed(body: Any) -> dict[str, float]:
 
 
 def _simulate(
-    entry: ModelEntry, periods: int, values: dict[str, Any], scen: Any, strict: str | None = None
+    entry: ModelEntry,
+    periods: int,
+    values: dict[str, Any],
+    scen: Any,
+    strict: str | None = None,
+    draws: dict[str, Any] | None = None,
+    exclude: bool = False,
 ) -> Any:
-    """Run the model with changed ``values`` (through the calibration where there is one)."""
+    """Run the model with changed ``values`` and ``draws`` (the calibration, where there is
+    one, is the layer below the scenario: :func:`kreislauf.sfc.precedence.resolve`)."""
     from kreislauf.sfc import simulate
 
-    fixed = dict(values)
-    if fixed and scen is not None:  # the scenario's own calibration values are recalibrated too
-        fixed = {**{k: v for k, v in scen.params.items() if k in entry.raw_names}, **fixed}
     with np.errstate(all="ignore"):  # extreme values: reported as not runnable or excluded
-        params, initial = entry.overrides(fixed)
         return simulate(
             entry.model,
             periods,
-            params=params or None,
+            params=values or None,
             scenario=scen,
-            initial=initial,
             strict=strict,
+            calibration=entry.calibration,
+            draws=draws,
+            exclude=exclude,
         )
 
 
@@ -547,8 +539,6 @@ def _montecarlo(
     cancelled: Any,
 ) -> dict[str, Any]:
     """The Monte Carlo job: chunks of draws through the batched engine, quantile bands."""
-    from kreislauf.sfc import AccountingWarning
-
     n, T = body.draws, body.periods
     drawn, notes = _draws(entry, body, changed, declared)
     fixed = {k: v for k, v in changed.items() if k not in drawn}
@@ -558,13 +548,11 @@ def _montecarlo(
         if cancelled():
             raise Cancelled
         sl = slice(start, min(n, start + CHUNK))
-        values = {**fixed, **{p: d[sl] for p, d in drawn.items()}}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", AccountingWarning)
-            res = _simulate(entry, T, values, scen, strict="warn")
+        chunk = {p: d[sl] for p, d in drawn.items()}
+        res = _simulate(entry, T, fixed, scen, draws=chunk, exclude=True)
         for v in variables:
             paths[v][sl] = res.path(v)
-        broken[sl] = ~res.converged.all(axis=1) | (res.residual > res.tol).any(axis=1)
+        broken[sl] = res.failed
         progress(sl.stop / n)
     ok = ~broken
     bands: dict[str, Any] = {}
@@ -581,7 +569,7 @@ def _montecarlo(
         "variables": variables,
         "draws": n,
         "excluded": int(broken.sum()),
-        "excluded_reason": "not converged or accounting residual above tolerance",
+        "excluded_reason": "diverged, not solved or the books do not balance",
         "drawn": sorted(drawn),
         "declared": declared,
         "spread": body.spread,
