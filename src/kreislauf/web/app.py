@@ -150,6 +150,9 @@ def create_app(atlas_dir: Path | None = None, data_dir: Path | None = None) -> F
         description="The AI capital circuit: atlas, network, bubble tests, scenarios, scarcity.",
     )
     app.state.ctx = ctx
+    from kreislauf.web import errors
+
+    errors.install(app)
 
     @app.get("/api/health", tags=["meta"])
     def health() -> dict[str, str]:
