@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from kreislauf.errors import InputError, Problem
+from kreislauf.errors import InputError, Problem, echo
 from kreislauf.results import Result
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def _check(name: str, spec: Any, file: str, row: int | None) -> tuple[Distributi
         return None, probs
     dist = spec.get("dist")
     if dist not in DISTS:
-        bad(f"dist must be one of {sorted(DISTS)}, got {dist!r}")
+        bad(f"dist must be one of {sorted(DISTS)}, got {echo(dist)}")
         return None, probs
     allowed = {"dist", "low", "high", "source", "assumption", *DISTS[dist]}
     if set(spec) - allowed:
@@ -121,7 +121,7 @@ def _check(name: str, spec: Any, file: str, row: int | None) -> tuple[Distributi
             continue
         v = spec[k]
         if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-            bad(f"'{k}' must be a finite number, got {v!r}")
+            bad(f"'{k}' must be a finite number, got {echo(v)}")
             continue
         nums[k] = float(v)
     if not (spec.get("source") or spec.get("assumption")):
@@ -163,7 +163,7 @@ def parse_distributions(data: Any, file: str, lines: dict[str, int] | None = Non
         raise InputError.single("expected a mapping with key 'parameters'", file=file, row=1)
     extra = set(data) - {"parameters", "description"}
     probs: list[Problem] = [
-        Problem(f"unknown key {k!r}", file, lines.get(k), k) for k in sorted(extra)
+        Problem(f"unknown key {echo(k)}", file, lines.get(k), k) for k in sorted(extra)
     ]
     out = []
     for name, spec in data["parameters"].items():
@@ -209,7 +209,7 @@ def draw(dists: list[Distribution], n: int, seed: int) -> dict[str, np.ndarray]:
         Name -> array of shape (n,).
     """
     if type(n) is not int or n < 1:
-        raise InputError.single(f"draws must be an integer >= 1, got {n!r}", field="draws")
+        raise InputError.single(f"draws must be an integer >= 1, got {echo(n)}", field="draws")
     children = np.random.SeedSequence(seed).spawn(len(dists))
     out = {}
     for d, child in zip(dists, children, strict=True):
@@ -270,7 +270,7 @@ class MonteCarloResult(Result):
     def path(self, variable: str) -> np.ndarray:
         """(draws, periods) paths of one variable."""
         if variable not in self.names:
-            raise InputError.single(f"unknown variable {variable!r}", field="variable")
+            raise InputError.single(f"unknown variable {echo(variable)}", field="variable")
         return self.values[:, :, self.names.index(variable)]
 
     def quantiles(
