@@ -280,7 +280,17 @@ def register(app: FastAPI, ctx: "Context") -> None:
         if body.start is not None and body.end is not None and body.end < body.start:
             raise invalid("end", f"expected a month on or after start ({body.start})", body.end)
         info = catalogue.series[body.series]
-        return info, window(info, body.frequency, body.start, body.end)
+        s = window(info, body.frequency, body.start, body.end)
+        if s.empty:
+            first, last = info.values.index[0], info.values.index[-1]
+            where = "start" if body.start is not None else "end"
+            raise invalid(
+                where,
+                f"no observations in this period: {info.id} runs from {first:%Y-%m} to "
+                f"{last:%Y-%m}",
+                getattr(body, where),
+            )
+        return info, s
 
     def submit(kind: str, target: str, kwargs: dict[str, Any]) -> dict[str, Any]:
         with lock:
@@ -317,6 +327,19 @@ def register(app: FastAPI, ctx: "Context") -> None:
             raise invalid(
                 "min_window", f"expected fewer than the {n} observations", body.min_window
             )
+        from kreislauf.bubble.psy import check_inputs
+        from kreislauf.errors import InputError
+
+        lags = body.lags if body.lag_selection == "fixed" else body.lag_selection
+        try:  # the job is accepted only once the engine would accept its inputs
+            check_inputs(
+                s, min_window=body.min_window, lags=lags, max_lags=max(1, body.lags), log=body.log
+            )
+        except InputError as err:
+            p = err.problems[0]
+            where = "start" if p.field == "series" and body.start is not None else p.field
+            fld = where if where in PsyRun.model_fields else "series"
+            raise invalid(fld, p.message, getattr(body, fld, None)) from None
         opts = body.model_dump(exclude={"series", "frequency", "start", "end"})
         return submit(
             "bubble-psy",
