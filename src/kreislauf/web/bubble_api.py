@@ -167,6 +167,7 @@ WINDOW_MAX = 1000
 SEARCHES_MAX = 100
 MAX_FITS_LPPLS = 50_000
 ACTIVE_JOBS_MAX = 4
+RETRY_AFTER_S = 10  # a 429's Retry-After: about one monthly PSY job
 RULES: tuple[str, ...] = ("psy", "exuber")  # kreislauf.bubble.psy_critical.RULES
 Month = Annotated[str, StringConstraints(pattern=r"^(18|19|20)[0-9]{2}-(0[1-9]|1[0-2])$")]
 
@@ -267,7 +268,10 @@ def register(app: FastAPI, ctx: "Context") -> None:
     responses: dict[int | str, dict[str, Any]] = {
         400: {"description": "The request body is not valid JSON."},
         409: {"description": f"No data directory is loaded (start with `{SERVE_COMMAND}`)."},
-        429: {"description": f"{ACTIVE_JOBS_MAX} bubble jobs are already queued or running."},
+        429: {
+            "description": f"{ACTIVE_JOBS_MAX} bubble jobs are already queued or running "
+            "(the Retry-After header says when to try again)."
+        },
     }
 
     def prepare(body: Any) -> tuple[SeriesInfo, pd.Series]:
@@ -297,7 +301,9 @@ def register(app: FastAPI, ctx: "Context") -> None:
             active[:] = [j for j in active if j.status in ("queued", "running")]
             if len(active) >= ACTIVE_JOBS_MAX:
                 raise HTTPException(
-                    429, f"{len(active)} bubble jobs are queued or running; cancel one or wait"
+                    429,
+                    f"{len(active)} bubble jobs are queued or running; cancel one or wait",
+                    headers={"Retry-After": str(RETRY_AFTER_S)},
                 )
             job = ctx.jobs.submit(
                 kind,

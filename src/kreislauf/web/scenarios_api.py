@@ -37,6 +37,7 @@ DRAWS = (10, 10_000)
 CHUNK = 250  # Monte Carlo draws per batched simulate call (progress and cancel between chunks)
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 ACTIVE_JOBS_MAX = 2  # as many as the job pool runs at once
+RETRY_AFTER_S = 5  # a 429's Retry-After: about one short Monte Carlo job
 VARIABLES_MAX = 8
 
 
@@ -406,11 +407,10 @@ def register(app: FastAPI, ctx: "Context") -> None:
 
 @dataclass
 class _State:
-    """What the scenario routes of one app share: active jobs and cached baselines."""
+    """What the scenario routes of one app share: the active jobs (runs: ``ctx.memo``)."""
 
     active: list[Any] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    baselines: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
 
 
 BAD_BODY: dict[int | str, dict[str, Any]] = {
@@ -418,7 +418,10 @@ BAD_BODY: dict[int | str, dict[str, Any]] = {
 }
 JOB_RESPONSES: dict[int | str, dict[str, Any]] = {
     **BAD_BODY,
-    429: {"description": f"{ACTIVE_JOBS_MAX} scenario jobs are already queued or running."},
+    429: {
+        "description": f"{ACTIVE_JOBS_MAX} scenario jobs are already queued or running "
+        "(the Retry-After header says when to try again)."
+    },
 }
 
 
@@ -426,21 +429,30 @@ def _register_model(app: FastAPI, ctx: "Context", entry: ModelEntry, state: _Sta
     RunBody, McBody = _bodies(entry)
     name = entry.name
 
-    def baseline(periods: int) -> dict[str, Any]:
-        """The baseline's first ``periods`` periods, cut from one run of PERIODS_MAX (a period
-        depends only on earlier ones, so the cut equals a shorter run)."""
-        key = (name, PERIODS_MAX)
-        with state.lock:
-            if key not in state.baselines:
-                state.baselines[key] = _run(entry, PERIODS_MAX, {}, None, list(entry.variables))
-        full = state.baselines[key]
+    def shipped(scenario: str | None, periods: int) -> dict[str, Any]:
+        """The baseline's or a shipped scenario file's run, computed once per app and length
+        (the app's memo: a shipped run depends only on the model and the file)."""
+        scen = entry.scenarios.get(scenario) if scenario else None
+
+        def compute() -> dict[str, Any]:
+            return _run(entry, periods, {}, scen, list(entry.variables))
+
+        return ctx.memo.get(("sfc", name, scenario, periods), compute)
+
+    def cut(full: dict[str, Any], periods: int) -> dict[str, Any]:
+        """The first ``periods`` periods of a PERIODS_MAX run (a period depends only on
+        earlier ones, so the cut equals a shorter run); the figures are the short run's."""
         return {
             "ok": full["ok"],
             "error": full["error"],
             "paths": {v: p[:periods] for v, p in full["paths"].items()},
             "wealth": {k: p[:periods] for k, p in full["wealth"].items()},
-            "summary": None,  # the run's figures are those of the scenario run beside it
+            "summary": None,
         }
+
+    def baseline(periods: int) -> dict[str, Any]:
+        """The baseline's first ``periods`` periods (summary: that of the run beside it)."""
+        return cut(shipped(None, PERIODS_MAX), periods)
 
     def pick(out: dict[str, Any], variables: list[str]) -> dict[str, Any]:
         return {**out, "paths": {v: out["paths"].get(v) for v in variables}}
@@ -456,7 +468,7 @@ def _register_model(app: FastAPI, ctx: "Context", entry: ModelEntry, state: _Sta
             "scenario_file": body.scenario,
             "changed": changed,
             "baseline": pick(baseline(body.periods), variables),
-            "scenario": _run(entry, body.periods, changed, scen, variables),
+            "scenario": _scenario_run(entry, body.periods, changed, scen, variables, shipped),
         }
 
     run.__doc__ = f"Run {name} with a scenario file and changed values, beside its baseline."
@@ -483,7 +495,9 @@ def _register_model(app: FastAPI, ctx: "Context", entry: ModelEntry, state: _Sta
             state.active[:] = [j for j in state.active if j.status in ("queued", "running")]
             if len(state.active) >= ACTIVE_JOBS_MAX:
                 raise HTTPException(
-                    429, f"{len(state.active)} scenario jobs are queued or running; cancel one"
+                    429,
+                    f"{len(state.active)} scenario jobs are queued or running; cancel one",
+                    headers={"Retry-After": str(RETRY_AFTER_S)},
                 )
             job = ctx.jobs.submit(f"montecarlo-{name}", work)
             state.active.append(job)
@@ -499,6 +513,22 @@ def _register_model(app: FastAPI, ctx: "Context", entry: ModelEntry, state: _Sta
         responses=JOB_RESPONSES,
         operation_id=f"scenarios_{name}_montecarlo",
     )(montecarlo)
+
+
+def _scenario_run(
+    entry: ModelEntry,
+    periods: int,
+    changed: dict[str, Any],
+    scen: Any,
+    variables: list[str],
+    shipped: Any,
+) -> dict[str, Any]:
+    """A run with changed values (computed), or a shipped file's run (from the app's memo)."""
+    if changed:
+        return _run(entry, periods, changed, scen, variables)
+    sid = next((k for k, v in entry.scenarios.items() if v is scen), None)
+    out = shipped(sid, periods)
+    return {**out, "paths": {v: out["paths"].get(v) for v in variables if v in out["paths"]}}
 
 
 def _draws(
