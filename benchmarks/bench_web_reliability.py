@@ -8,6 +8,10 @@ counts every status: the run passes with 0 transport errors, 0 5xx, and every 42
 
     python benchmarks/bench_web_reliability.py --data-dir ../shared/data [--clients 50]
         [--seconds 30]
+    python benchmarks/bench_web_reliability.py --mix circuit --clients 20 --seconds 20
+
+``--mix circuit`` sends only ``GET /api/circuit?max_length=8`` (the server runs whatever
+``kreislauf`` the environment's PYTHONPATH selects, so the same command times older code).
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def _load(base: str, clients: int, seconds: float) -> dict:
+async def _load(base: str, clients: int, seconds: float, mix: tuple = MIX) -> dict:
     import httpx
 
     lat: dict[str, list[float]] = defaultdict(list)
@@ -57,13 +61,13 @@ async def _load(base: str, clients: int, seconds: float) -> dict:
     limits = httpx.Limits(
         max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=2.0
     )
-    async with httpx.AsyncClient(base_url=base, timeout=120.0, limits=limits) as http:
+    async with httpx.AsyncClient(base_url=base, timeout=300.0, limits=limits) as http:
 
         async def client(i: int) -> None:
             nonlocal no_retry_after
             k = i
             while time.perf_counter() < deadline:
-                kind, method, path, body = MIX[k % len(MIX)]
+                kind, method, path, body = mix[k % len(mix)]
                 k += 1
                 t0 = time.perf_counter()
                 try:
@@ -103,14 +107,18 @@ async def _load(base: str, clients: int, seconds: float) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data-dir", type=Path, required=True)
+    ap.add_argument("--data-dir", type=Path, default=None)
+    ap.add_argument("--mix", choices=("full", "circuit"), default="full")
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30.0)
     args = ap.parse_args()
+    if args.mix == "full" and args.data_dir is None:
+        ap.error("the full mix (PSY jobs) needs --data-dir")
+    mix = MIX if args.mix == "full" else MIX[:1]
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "kreislauf.cli.main", "serve", "--host", "127.0.0.1", "--port",
-         str(port), "--data-dir", str(args.data_dir)],
+         str(port), *(["--data-dir", str(args.data_dir)] if args.data_dir else [])],
         env=os.environ.copy(),
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -121,7 +129,7 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        out = asyncio.run(_load(base, args.clients, args.seconds))
+        out = asyncio.run(_load(base, args.clients, args.seconds, mix))
     finally:
         proc.terminate()
         proc.wait(timeout=30)
