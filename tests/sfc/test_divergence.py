@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kreislauf.sfc import AccountingError, load_model, simulate
@@ -145,3 +147,30 @@ def test_dashboard_says_not_runnable(tmp_path: Path):
     body = r.json()["scenario"]
     assert body["ok"] is False and "diverges in period 1" in body["error"]
     json.dumps(body)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    alpha1=st.floats(0.0, 1.0),
+    theta=st.floats(0.0, 0.99),
+    w=st.sampled_from([0.0, 1e-12, 0.5, 1.0, 2.0]),
+)
+def test_a_run_is_an_error_or_balanced_and_finite(alpha1, theta, w):
+    """Property: SIM at any propensity, tax rate and wage either raises DivergenceError or
+    returns finite paths whose books balance against the inputs' scale; a batch with
+    exclude=True agrees with the single run."""
+    m = load_model("sim")
+    p = {"alpha1": alpha1, "theta": theta, "W": w}
+    try:
+        res = simulate(m, 12, params=p)
+    except DivergenceError as e:
+        assert 1 <= e.period <= 12 and e.variable and "likely cause" in str(e)
+        res = None
+    batch = simulate(m, 12, params={k: np.array([v, v]) for k, v in p.items()}, exclude=True)
+    if res is None:
+        assert batch.failed.all()
+    else:
+        assert not batch.failed.any()
+        assert np.isfinite(res.frame.V[1:, [res.compiled.vindex[n] for n in m.endogenous]]).all()
+        assert res.residual.max() <= res.tol
+        np.testing.assert_array_equal(batch.path("Y")[0], res.path("Y")[0])

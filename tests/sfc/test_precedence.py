@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kreislauf.sfc import load_model, load_scenario, simulate
 from kreislauf.sfc.burst import shipped_comparison, shipped_scenarios
@@ -100,3 +102,26 @@ def test_simulate_with_calibration_equals_resolved_overrides() -> None:
     b = simulate(model, T, params=p, scenario=scen, initial=i)
     np.testing.assert_array_equal(a.frame.V, b.frame.V)
     assert a.path("bsh")[0, 0] == 0.8
+
+
+NAMES = ("alpha1", "alpha2", "theta", "W", "Gd")
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    layers=st.lists(
+        st.dictionaries(st.sampled_from(NAMES), st.floats(0.01, 0.99), max_size=5),
+        min_size=3,
+        max_size=3,
+    )
+)
+def test_the_highest_layer_that_sets_a_name_wins(layers):
+    """Property: scenario < overrides < draws, name by name (no calibration: SIM)."""
+    from kreislauf.sfc import Scenario
+
+    scen_p, over, draws = layers
+    scen = Scenario(name="s", params=scen_p, shocks=())
+    params, _ = resolve(load_model("sim"), scenario=scen, overrides=over, draws=draws)
+    for n in NAMES:
+        want = draws.get(n, over.get(n, scen_p.get(n)))
+        assert params.get(n) == want
