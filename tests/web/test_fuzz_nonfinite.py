@@ -88,3 +88,17 @@ def test_nonfinite_numbers_get_422_never_5xx(case) -> None:
         body = json.loads(response.text)  # valid JSON (no bare NaN)
         text = json.dumps(body)
         assert "_LList" not in text and "Traceback" not in text
+
+
+def test_422_bodies_echo_at_most_200_characters_and_are_json() -> None:
+    from fastapi.testclient import TestClient
+
+    c = TestClient(create_app())
+    for body in ('{"hoard_share": "' + "x" * 5000 + '"}', '{"hoard_share": NaN}',
+                 '{"hoard_share": 1e309}', '{"hoard_share": -Infinity}'):  # fmt: skip
+        r = c.post("/api/memory/run", content=body, headers={"content-type": "application/json"})
+        assert r.status_code == 422, r.text
+        for d in json.loads(r.text)["detail"]:
+            assert len(str(d.get("input", ""))) <= 200 and len(d["msg"]) <= 500
+    r = c.get("/api/circuit", params={"haircut": "NaN"})
+    assert r.status_code == 422 and json.loads(r.text)["detail"][0]["loc"] == ["query", "haircut"]
