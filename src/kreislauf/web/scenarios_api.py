@@ -111,8 +111,8 @@ class Adjustable:
 class ModelEntry:
     """One shipped model with what the page needs: adjustables, scenario files, variables.
 
-    ``calibration`` (the AI circuit's entries, :mod:`kreislauf.sfc.ai_params`) routes changed
-    raw values through ``calibrated_overrides`` so the derived values follow them;
+    ``calibration`` (the AI circuit's entries, :mod:`kreislauf.sfc.ai_params`) is the
+    recalibration layer of every run (:func:`kreislauf.sfc.precedence.resolve`);
     ``distributions`` are the model's declared Monte Carlo ranges (its uncertainty file).
     """
 
@@ -124,13 +124,6 @@ class ModelEntry:
     variables: tuple[str, ...]
     calibration: list[Any] | None = None
     distributions: list[Any] = field(default_factory=list)
-
-    @property
-    def raw_names(self) -> set[str]:
-        """Names of the calibration entries that can be changed (empty without calibration)."""
-        if self.calibration is None:
-            return set()
-        return {e.name for e in self.calibration if e.kind != "derived" and e.name != "COMMIT"}
 
     def public(self) -> dict[str, Any]:
         """As the models endpoint lists it."""
