@@ -125,3 +125,17 @@ def test_the_highest_layer_that_sets_a_name_wins(layers):
     for n in NAMES:
         want = draws.get(n, over.get(n, scen_p.get(n)))
         assert params.get(n) == want
+
+
+def test_draws_of_model_values_and_of_calibration_inputs() -> None:
+    from kreislauf.errors import InputError
+    from kreislauf.sfc.ai_params import load_calibration
+
+    model = load_model("ai_circuit")
+    cal = list(load_calibration(periods=T).entries)
+    d = np.array([0.01, 0.02])
+    p, _ = resolve(model, calibration=cal, draws={"dr": d, "life_acc": np.array([4.0, 6.0])})
+    np.testing.assert_array_equal(p["dr"], d)  # an exogenous value: drawn as it stands
+    assert p["mH"].shape == (2,)  # a raw input: the derived margin follows each draw
+    with pytest.raises(InputError, match="cannot draw"):
+        resolve(model, calibration=cal, draws={"nope": d})

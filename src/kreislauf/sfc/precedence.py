@@ -53,7 +53,8 @@ def resolve(
     Parameters
     ----------
     model : Model
-        The model (layer 1; its values are the engine's defaults, not repeated here).
+        The model (layer 1; its values are the engine's defaults, not repeated here; its
+        names tell a drawn model value from a calibration input).
     calibration : list of Entry or Recalibrate, optional
         Calibration entries (:func:`kreislauf.sfc.ai_params.load_calibration`).
     scenario : Scenario, optional
@@ -70,7 +71,6 @@ def resolve(
     (dict, dict)
         Parameter/exogenous values and period-0 values, highest layer winning.
     """
-    del model  # layer 1 is applied by the engine itself
     layers = [
         dict(getattr(scenario, "params", None) or {}),
         dict(overrides or {}),
@@ -86,7 +86,10 @@ def resolve(
         fed: dict[str, Any] = {}
         for layer in layers[:2]:
             fed.update({k: v for k, v in layer.items() if k in raw})
-        fed.update(layers[2])  # every draw is a calibration input (unknown names are refused)
+        known = set(getattr(model, "parameters", {})) | set(getattr(model, "exogenous", {}))
+        # a draw of a raw input is fed to the calibration; one of a model value (a derived
+        # parameter, an exogenous variable) overrides it; anything else cannot be drawn
+        fed.update({k: v for k, v in layers[2].items() if k in raw or k not in known})
         n = max((np.size(v) for v in fed.values() if np.ndim(v) == 1), default=1)
         fed = {
             k: (np.broadcast_to(np.asarray(v, dtype=float), (n,)) if n > 1 else v)
