@@ -27,3 +27,25 @@ def test_input_error_lists_all_problems_and_truncates() -> None:
 def test_single() -> None:
     err = InputError.single("nope", file="a.csv", row=2)
     assert err.problems == [Problem("nope", "a.csv", 2, None)]
+
+
+def test_echo_never_repeats_more_than_200_characters_nor_a_class_name():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from kreislauf.errors import ECHO_MAX, Problem, echo, kind
+
+    values = st.recursive(
+        st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=500),
+        lambda inner: st.lists(inner, max_size=30) | st.dictionaries(st.text(max_size=20), inner),
+        max_leaves=200,
+    )
+
+    @settings(max_examples=200, deadline=None)
+    @given(values)
+    def check(v):
+        assert len(echo(v)) <= ECHO_MAX
+        assert "<class" not in echo(v) and kind(v).startswith(("a", "t", "n"))
+        assert len(Problem("x" * 5000 + echo(v)).message) <= 1000
+
+    check()

@@ -35,6 +35,7 @@ COMMANDS: dict[str, list[str]] = {
         "purchase_commitment", "--from", "meta", "--to", "google", "--amount", "10",
         "--qualifier", "estimate", "--announced", "2025-08", "--tier", "secondary",
         "--source-url", "https://example.org/x", "--quote", "a quote",
+        "--notes", "searched for a release; none found",
     ],
     "circuit": ["circuit"],
     "claims": ["claims", "--data-dir", DATA],

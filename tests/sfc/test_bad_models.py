@@ -108,7 +108,7 @@ def test_singular_two_equation_cycle(tmp_path):
     [
         ("__import__('os').getcwd()", "only calls of the functions"),
         ("__import__('os')", "unknown function '__import__'"),
-        ("Y.__class__", "Attribute is not allowed"),
+        ("Y.__class__", "attribute access (x.y) is not allowed"),
         ("system(Y)", "unknown function 'system'"),
         ("Y[0]", "only lags"),
     ],

@@ -64,10 +64,16 @@ def test_nonlinear_block(tmp_path):
 
 def test_status_per_scenario_when_one_has_no_solution(tmp_path):
     # x = a x + 1 has no solution for a = 1; the other scenarios are unaffected
+    # (excluded, never served as a result; without exclude=True the run is an error)
+    from kreislauf.sfc.divergence import DivergenceError
+
     m = _model(tmp_path, ["x = a * x + 1"], {"a": 0.5})
-    res = simulate(m, periods=2, params={"a": np.array([0.5, 1.0, -0.5])})
-    assert res.converged.tolist() == [[True, True], [False, False], [True, True]]
+    res = simulate(m, periods=2, params={"a": np.array([0.5, 1.0, -0.5])}, exclude=True)
+    assert res.converged[[0, 2]].all() and not res.converged[1, 0]
+    assert res.failed.tolist() == [False, True, False]
     np.testing.assert_allclose(res["x"][[0, 2], 0], [2.0, 1 / 1.5], rtol=1e-12)
+    with pytest.raises(DivergenceError, match=r"scenario 1.*a = 1"):
+        simulate(m, periods=2, params={"a": np.array([0.5, 1.0, -0.5])})
 
 
 def test_damping_option(tmp_path):
@@ -106,10 +112,17 @@ def test_iterations_are_recorded(tmp_path):
 
 
 def test_non_finite_values_are_not_converged(tmp_path):
+    # a non-finite value is never a result: excluded (Monte Carlo) or an error naming it
+    from kreislauf.sfc.divergence import DivergenceError
+
     m = _model(tmp_path, ["x = log(a)", "y = x + 1"], {"a": 2.0})
-    res = simulate(m, periods=1, params={"a": np.array([2.0, -1.0])}, strict="warn")
+    res = simulate(m, periods=1, params={"a": np.array([2.0, -1.0])}, exclude=True)
     assert res.converged[:, 0].tolist() == [True, False]
+    assert res.failed.tolist() == [False, True]
     assert res["y"][0, 0] == pytest.approx(np.log(2.0) + 1)
+    assert np.isnan(res["y"][1, 0])
+    with pytest.raises(DivergenceError, match="period 1 \\(scenario 1\\): x is not finite"):
+        simulate(m, periods=1, params={"a": np.array([2.0, -1.0])}, strict="warn")
 
 
 def test_random_linear_blocks_batched_match_numpy(tmp_path):

@@ -52,10 +52,13 @@ DEFAULT_RULE = "psy"
 
 __all__ = [
     "DEFAULT_RULE",
+    "MIN_OBS",
     "CriticalValues",
     "Episode",
     "PSYResult",
     "bsadf",
+    "check_inputs",
+    "check_sample",
     "critical_values",
     "default_min_window",
     "gsadf",
@@ -63,6 +66,57 @@ __all__ = [
     "psy",
     "sadf",
 ]
+
+
+MIN_OBS = 40
+"""Fewest observations :func:`psy` accepts. Assumption: at 40, PSY's minimum window
+(``r0 = 0.01 + 1.8/sqrt(T)`` = 0.295, 11 observations) leaves 29 window ends to date-stamp;
+on fewer the minimum window takes a third or more of the sample (0.625 of an 8-row file)
+and the test has little left to say. PSY's own simulations start at T = 100 (Phillips, Shi
+and Yu 2015, International Economic Review 56(4), section 6)."""
+
+
+def check_sample(
+    n: int, min_window: int | None = None, lags: int | str = 0, max_lags: int = 6
+) -> int:
+    """Validate a PSY run's sample size and window before any work; return the window.
+
+    Raises
+    ------
+    InputError
+        Fewer than :data:`MIN_OBS` observations, or a window or lag order that does not fit.
+    """
+    if n < MIN_OBS:
+        raise InputError.single(
+            f"series has {n} observations; a PSY test needs at least {MIN_OBS} (its minimum "
+            f"window would take {default_min_window(max(n, 1)) / max(n, 1):.0%} of the sample)",
+            field="series",
+        )
+    k, _ = _lag_spec(lags, max_lags)
+    return _check_window(n, min_window, k)
+
+
+def check_inputs(
+    series: pd.Series,
+    *,
+    min_window: int | None = None,
+    lags: int | str = 0,
+    max_lags: int = 6,
+    log: bool = False,
+) -> tuple[np.ndarray, int]:
+    """Everything :func:`psy` checks about its data, without running it: dates, values,
+    sample size and window. Returns the cleaned values and the minimum window.
+
+    Raises
+    ------
+    InputError
+    """
+    if not isinstance(series, pd.Series):
+        series = pd.Series(series)
+    _lag_spec(lags, max_lags)
+    _check_index(series.index)
+    y = _clean_array(series.to_numpy(), log, series.index)
+    return y, check_sample(len(y), min_window, lags, max_lags)
 
 
 def default_min_window(n: int) -> int:
@@ -298,10 +352,8 @@ def psy(
         )
     k, ic = _lag_spec(lags, max_lags)
     index = series.index
-    _check_index(index)
-    y = _clean_array(series.to_numpy(), log, index)
+    y, w = check_inputs(series, min_window=min_window, lags=lags, max_lags=max_lags, log=log)
     n = len(y)
-    w = _check_window(n, min_window, k)
     L = min_duration_obs(n, min_duration, duration_delta)
     b_seq, fwd = data_sequences(y, w, k, ic)
     if not np.isfinite(b_seq).any():

@@ -69,6 +69,10 @@ def handle_errors() -> Iterator[None]:
     except FileNotFoundError as err:
         fail_bad_input(InputError.single(f"file not found: {err.filename or err}"))
     except Exception as err:  # last-resort boundary of the CLI
+        from kreislauf.sfc.accounting import AccountingError
+
+        if isinstance(err, AccountingError):  # the user's model or values do not balance
+            fail_bad_input(InputError.single(f"the books do not balance: {err}"))
         console(stderr=True).print(f"[bold red]internal error:[/] {type(err).__name__}: {err}")
         raise typer.Exit(EXIT_INTERNAL) from err
 

@@ -212,21 +212,18 @@ def _run(
             "--all-scenarios runs the ai_circuit model without --scenario and --draws",
             field="--all-scenarios",
         )
-    prepare = params = initial = None
-    if is_ai:
-        from kreislauf.sfc.ai_params import Recalibrate, calibrated_overrides, load_calibration
+    prepare = None
+    if is_ai and data_dir is not None:
+        from kreislauf.sfc.ai_params import Recalibrate, load_calibration
 
-        if data_dir is not None:
-            cal = load_calibration(data_dir, periods=max(periods, 40))
-            params, initial = calibrated_overrides(list(cal.entries))
-            prepare = Recalibrate(list(cal.entries))
+        prepare = Recalibrate(list(load_calibration(data_dir, periods=max(periods, 40)).entries))
     if draws is None:
         if all_scenarios:
             runs = {"baseline": None} | {
                 n: load_scenario(p) for n, p in shipped_scenarios().items()
             }
-            return compare(m, runs, periods, params, initial)
-        res = simulate(m, periods, params=params, scenario=scen, initial=initial)
+            return compare(m, runs, periods, calibration=prepare)
+        res = simulate(m, periods, scenario=scen, calibration=prepare)
         return ScenarioComparison({scen.name if scen else "baseline": res}) if is_ai else res
     from kreislauf.sfc.montecarlo import read_distributions, run_monte_carlo
 

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from kreislauf.errors import InputError, Problem
+from kreislauf.errors import InputError, Problem, echo
 
 SHIPPED = Path(__file__).with_name("data") / "baseline.yaml"
 
@@ -147,12 +147,9 @@ class MarketParams:
 
 
 def _compose_with_lines(text: str, file: str) -> tuple[Any, dict[str, int]]:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        row = None if mark is None else mark.line + 1
-        raise InputError.single(f"not valid YAML: {err}", file=file, row=row) from err
+    from kreislauf.yamlsafe import compose
+
+    node = compose(text, file)  # size, depth and alias expansion are limited
     lines: dict[str, int] = {}
     constructor = yaml.constructor.SafeConstructor()
 
@@ -218,17 +215,17 @@ class _Reader:
             )
         value = entry["value"]
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self._problem(path + ".value", f"expected a number, got {value!r}")
+            self._problem(path + ".value", f"expected a number, got {echo(value)}")
             return float("nan")
         if value != value or value in (float("inf"), float("-inf")):
-            self._problem(path + ".value", f"expected a finite number, got {value!r}")
+            self._problem(path + ".value", f"expected a finite number, got {echo(value)}")
             return float("nan")
         if integer and int(value) != value:
-            self._problem(path + ".value", f"expected a whole number, got {value!r}")
+            self._problem(path + ".value", f"expected a whole number, got {echo(value)}")
         if lo is not None and value < lo:
-            self._problem(path + ".value", f"expected a value >= {lo}, got {value!r}")
+            self._problem(path + ".value", f"expected a value >= {lo}, got {echo(value)}")
         if hi is not None and value > hi:
-            self._problem(path + ".value", f"expected a value <= {hi}, got {value!r}")
+            self._problem(path + ".value", f"expected a value <= {hi}, got {echo(value)}")
         return float(value)
 
 
@@ -253,7 +250,7 @@ def load_params(path: str | Path | None = None) -> MarketParams:
     try:
         start = pd.Period(str(start_raw), freq="M")
     except (ValueError, TypeError):
-        r._problem("start", f"expected a month 'YYYY-MM', got {start_raw!r}")
+        r._problem("start", f"expected a month 'YYYY-MM', got {echo(start_raw)}")
         start = pd.Period("2000-01", freq="M")
     months_raw = r.get(data, "months", "months")
     if (
@@ -261,7 +258,7 @@ def load_params(path: str | Path | None = None) -> MarketParams:
         or not isinstance(months_raw, int)
         or not 1 <= months_raw <= 600
     ):
-        r._problem("months", f"expected a whole number of months in 1..600, got {months_raw!r}")
+        r._problem("months", f"expected a whole number of months in 1..600, got {echo(months_raw)}")
         months_raw = 1
     months = int(months_raw)
     p0 = r.number(data, "reference_price", "reference_price", lo=1e-9)

@@ -9,10 +9,13 @@ Every period and every scenario:
 4. balance sheets balance: for each financial stock, holdings = issues; the sectors' net
    worth sums to the value of the real stocks.
 
-A residual breaches when ``|residual| > tol * scale`` with ``scale = max(1, sum |entries of
-the flow matrix| + sum |stock positions|)`` per scenario and period (the size of the
-economy). ``mode="raise"`` stops the run with :class:`AccountingError`; ``"warn"`` issues
-:class:`AccountingWarning`. There is no mode that switches the checks off.
+A residual breaches when ``|residual| > tol * scale``. The engine passes the run's reference
+scale (:func:`kreislauf.sfc.divergence.reference_scale`: period-0 stocks plus current
+exogenous values), which a diverging output cannot inflate; without it the scale is
+``max(1, sum |entries of the flow matrix| + sum |stock positions|)`` of the period.
+``mode="raise"`` stops the run with :class:`AccountingError`; ``"warn"`` issues
+:class:`AccountingWarning`; ``"exclude"`` (Monte Carlo) only reports the breaching
+scenarios. There is no mode that switches the checks off.
 """
 
 from __future__ import annotations
@@ -60,20 +63,21 @@ class AccountingError(Exception):
         scale: float,
         tol: float,
         converged: bool = True,
+        detail: str = "",
     ):
         self.period, self.scenario, self.check, self.item = period, scenario, check, item
         self.residual, self.scale, self.tol = residual, scale, tol
-        self.converged = converged
+        self.converged, self.detail = converged, detail
         self.result: Any = None  # the run up to the breach, set by simulate()
         note = "" if converged else " (the solver had not converged in this period)"
         super().__init__(
             f"accounting breach in period {period}, scenario {scenario}: {check} '{item}' "
-            f"has residual {residual:.6g} (tolerance {tol:g} x scale {scale:.6g}){note}"
+            f"has residual {residual:.6g} (tolerance {tol:g} x scale {scale:.6g}){note}{detail}"
         )
 
     def __reduce__(self) -> tuple[Any, ...]:  # picklable (Dask sends errors back)
         args = (self.period, self.scenario, self.check, self.item, self.residual, self.scale,
-                self.tol, self.converged)  # fmt: skip
+                self.tol, self.converged, self.detail)  # fmt: skip
         return (type(self), args, {"result": self.result})
 
 
@@ -202,28 +206,44 @@ def residuals(cm: Compiled, b: Books) -> tuple[np.ndarray, list[tuple[str, str, 
 
 
 def check(
-    cm: Compiled, b: Books, period: int, tol: float, mode: str, converged: np.ndarray | None = None
+    cm: Compiled,
+    b: Books,
+    period: int,
+    tol: float,
+    mode: str,
+    converged: np.ndarray | None = None,
+    scale: np.ndarray | None = None,
+    skip: np.ndarray | None = None,
 ) -> np.ndarray:
     """Check one period's books; return the largest relative residual per scenario (S,).
 
     Raises :class:`AccountingError` (``mode="raise"``) or warns (``"warn"``) at the first
-    breach: the item with the largest relative residual in the first scenario that breaches.
-    A non-finite residual is a breach.
+    breach: the item with the largest relative residual in the first scenario that breaches
+    (scenarios in ``skip`` are not checked). A non-finite residual is a breach. ``scale``
+    (S,) is what the tolerance is relative to (default: the size of the period's books).
     """
-    if mode not in ("raise", "warn"):
+    if mode not in ("raise", "warn", "exclude"):
         raise ValueError(f"accounting mode must be 'raise' or 'warn', got {mode!r}")
-    scale, items = residuals(cm, b)
+    own, items = residuals(cm, b)
+    scale = own if scale is None else np.asarray(scale, dtype=float)
     S = scale.shape[0]
     if not items:
         return np.zeros(S)
-    R = np.stack([np.broadcast_to(np.abs(r), (S,)) for _, _, r in items]) / scale
+    with np.errstate(all="ignore"):
+        R = np.stack([np.broadcast_to(np.abs(r), (S,)) for _, _, r in items]) / scale
     R = np.where(np.isfinite(R), R, np.inf)
     worst = R.max(axis=0)
-    bad = np.flatnonzero(worst > tol)
+    hit = worst > tol
+    if skip is not None:
+        hit &= ~skip
+    bad = np.flatnonzero(hit)
+    if mode == "exclude":
+        return worst
     if bad.size:
         s = int(bad[0])
         i = int(np.argmax(R[:, s]))
         chk, item, r = items[i]
+        detail = _identity(cm, b, item, s) if chk == "balance sheet" else ""
         err = AccountingError(
             period,
             s,
@@ -233,9 +253,24 @@ def check(
             float(scale[s]),
             tol,
             True if converged is None else bool(converged[s]),
+            detail,
         )
         if mode == "raise":
             raise err
         more = f" ({bad.size} scenarios breach)" if bad.size > 1 else ""
         warnings.warn(str(err) + more, AccountingWarning, stacklevel=3)
     return worst
+
+
+def _identity(cm: Compiled, b: Books, item: str, s: int) -> str:
+    """The hidden identity of a stock, with its two sides' values: ``; Hh = Hs fails: ...``."""
+    for k, st in enumerate(cm.model.stocks):
+        if st.name != item:
+            continue
+        hold, iss = b.positions[k]
+        lhs = " + ".join(e.text for _, e in st.holders) or "0"
+        rhs = " + ".join(e.text for _, e in st.issuers) or "0"
+        a = sum(float(v[s]) for _, v in hold)
+        li = sum(float(v[s]) for _, v in iss)
+        return f"; the identity {lhs} = {rhs} fails: {a:.6g} held against {li:.6g} issued"
+    return ""

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from kreislauf.errors import InputError, Problem
+from kreislauf.errors import InputError, Problem, echo
 from kreislauf.sfc.calibration import Entry
 
 KINDS = ("data", "atlas", "assumption")
@@ -30,13 +30,9 @@ def shipped_params_path() -> Path:
 
 
 def _compose(text: str, file: str) -> tuple[Any, dict[str, int]]:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise InputError.single(
-            f"not valid YAML: {err}", file=file, row=None if mark is None else mark.line + 1
-        ) from err
+    from kreislauf.yamlsafe import compose
+
+    node = compose(text, file)  # size, depth and alias expansion are limited
     if node is None:
         raise InputError.single("the parameter file is empty", file=file)
     lines: dict[str, int] = {}
@@ -90,7 +86,7 @@ def read_params(path: str | Path | None = None) -> tuple[str, list[Entry]]:
         problems.append(Problem("missing 'start' (first simulated quarter, e.g. 2026Q3)", f, 1))
     for key in data:
         if key not in ("start", "values"):
-            problems.append(Problem(f"unknown key {key!r}", f, lines.get(key), key))
+            problems.append(Problem(f"unknown key {echo(key)}", f, lines.get(key), key))
     entries: list[Entry] = []
     for name, spec in data["values"].items():
         row = lines.get(f"values.{name}")
@@ -104,11 +100,11 @@ def read_params(path: str | Path | None = None) -> tuple[str, list[Entry]]:
         v = spec.get("value")
         finite = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
         if not finite:
-            problems.append(Problem(f"expected a finite number, got {v!r}", f, row, name))
+            problems.append(Problem(f"expected a finite number, got {echo(v)}", f, row, name))
             continue
         kind = spec.get("kind", "assumption" if "assumption" in spec else "data")
         if kind not in KINDS:
-            problems.append(Problem(f"kind must be one of {KINDS}, got {kind!r}", f, row, name))
+            problems.append(Problem(f"kind must be one of {KINDS}, got {echo(kind)}", f, row, name))
         src, why = spec.get("source"), spec.get("assumption")
         if not src and not why:
             problems.append(Problem("needs a 'source' or an 'assumption'", f, row, name))
@@ -428,7 +424,7 @@ def render_value_sections(cal: Any) -> str:
     ]
     for n, e in params.items():
         src = e.source if e.kind != "assumption" else f"assumption: {e.rationale}"
-        out.append(f"  {n}: {{value: {e.value!r}, source: {q(src)}}}")
+        out.append(f"  {n}: {{value: {echo(e.value)}, source: {q(src)}}}")
     commit = next(e for e in entries if e.name == "COMMIT")
     path = ", ".join(repr(float(x)) for x in commit.value)
     out += [
@@ -447,7 +443,7 @@ def render_value_sections(cal: Any) -> str:
         "initial:",
     ]
     for v, (x, s) in initial.items():
-        out.append(f"  {v}: {{value: {x!r}, source: {q(s)}}}")
+        out.append(f"  {v}: {{value: {echo(x)}, source: {q(s)}}}")
     out += ["", "checks:", "  tolerance: 1.0e-9", "  mode: raise", ""]
     return "\n".join(out)
 

@@ -259,6 +259,7 @@ def compare(
     periods: int = 40,
     params: dict[str, Any] | None = None,
     initial: dict[str, Any] | None = None,
+    calibration: Any = None,
 ) -> ScenarioComparison:
     """Run the model once per scenario (``None`` = baseline) and collect the runs.
 
@@ -271,12 +272,17 @@ def compare(
     periods : int
         Quarters to simulate.
     params, initial : dict, optional
-        Calibration overrides applied to every run (e.g. from ``--data-dir``).
+        Explicit overrides applied to every run.
+    calibration : list of Entry, optional
+        Calibration entries (e.g. from ``--data-dir``); each scenario's own values are fed
+        into it (:func:`kreislauf.sfc.precedence.resolve`).
     """
     from kreislauf.sfc import simulate
 
     runs = {
-        name: simulate(model, periods, params=params, scenario=scen, initial=initial)
+        name: simulate(
+            model, periods, params=params, scenario=scen, initial=initial, calibration=calibration
+        )
         for name, scen in scenarios.items()
     }
     return ScenarioComparison(runs)
@@ -305,12 +311,11 @@ def shipped_comparison(
     if memo is not None and key in memo:
         return memo[key]
     from kreislauf.sfc import load_model, load_scenario
-    from kreislauf.sfc.ai_params import calibrated_overrides, load_calibration
+    from kreislauf.sfc.ai_params import load_calibration
 
-    cal = load_calibration(data_dir, atlas_dir)
-    params, initial = calibrated_overrides(list(cal.entries))
+    cal = load_calibration(data_dir, atlas_dir, periods=max(periods, 40))
     scen = {"baseline": None} | {n: load_scenario(q) for n, q in shipped_scenarios().items()}
-    cmp = compare(load_model("ai_circuit"), scen, periods, params, initial)
+    cmp = compare(load_model("ai_circuit"), scen, periods, calibration=list(cal.entries))
     if memo is not None:
         memo[key] = cmp
     return cmp

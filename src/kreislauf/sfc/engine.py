@@ -15,13 +15,15 @@ from typing import Any
 import numpy as np
 
 from kreislauf.errors import InputError, Problem
-from kreislauf.sfc.accounting import AccountingError, books, check
+from kreislauf.sfc.accounting import AccountingError, books, check, positions
 from kreislauf.sfc.compile import Compiled, Frame, compile_model
+from kreislauf.sfc.divergence import DivergenceError, diagnose, diverged, reference_scale
 from kreislauf.sfc.modelfile import Model, Scenario, Shock, load_model
+from kreislauf.sfc.precedence import resolve
 from kreislauf.sfc.result import SimulationResult
 from kreislauf.sfc.solver import SolverOptions, solve_period
 
-__all__ = ["prepare_frame", "simulate"]
+__all__ = ["DivergenceError", "prepare_frame", "simulate"]
 
 
 def _path(v: Any, T: int, S: int, name: str) -> np.ndarray:
@@ -128,6 +130,9 @@ def simulate(
     initial: Mapping[str, Any] | None = None,
     strict: str | None = None,
     tol: float | None = None,
+    calibration: Any = None,
+    draws: Mapping[str, Any] | None = None,
+    exclude: bool = False,
 ) -> SimulationResult:
     """Simulate an SFC model for ``periods`` periods and a batch of scenarios.
 
@@ -142,8 +147,7 @@ def simulate(
         ``(S,)`` (a scenario axis), an array ``(S, periods)`` (a path per scenario) or a
         tuple (one time path for all scenarios).
     scenario : Scenario, optional
-        A scenario file's overrides (applied first; ``params`` wins) and shocks (applied
-        after the model's own shocks).
+        A scenario file's values and shocks (applied after the model's own shocks).
     shocks : sequence of Shock, optional
         Further shocks, applied last; values may be arrays of shape ``(S,)``.
     initial : mapping, optional
@@ -152,7 +156,19 @@ def simulate(
     strict : {"raise", "warn"}, optional
         Accounting mode; default the model's ``checks.mode``. Checks cannot be switched off.
     tol : float, optional
-        Accounting tolerance relative to the size of the economy; default the model's.
+        Accounting tolerance relative to the reference scale; default the model's.
+    calibration : list of Entry or Recalibrate, optional
+        The AI circuit's calibration entries (recalibration layer).
+    draws : mapping, optional
+        Drawn values, arrays of shape ``(S,)``.
+    exclude : bool
+        Monte Carlo: a scenario that diverges or breaks the books is excluded (its values
+        from that period on are NaN, ``result.failed`` marks it, ``result.failures`` says
+        why) instead of stopping the run.
+
+    The values are merged by the one precedence rule of :func:`kreislauf.sfc.precedence.resolve`:
+    model file, recalibration, scenario file, ``params``, ``draws`` (highest last); ``initial``
+    wins over the calibration's and the scenario's period-0 values.
 
     Returns
     -------
@@ -162,6 +178,10 @@ def simulate(
     ------
     InputError
         Unknown names, inconsistent shapes, non-finite values, a bad mode.
+    DivergenceError
+        (an InputError) A scenario has no finite solution in some period: the message names
+        the period, the variable, its line and the likely cause; ``result`` holds the run up
+        to and including that period.
     AccountingError
         A breach of the books in ``raise`` mode; its ``result`` attribute holds the run up
         to and including the breaching period (e.g. for ``flow_matrix(period)``).
@@ -181,10 +201,14 @@ def simulate(
     tol = model.tolerance if tol is None else float(tol)
     if not tol > 0:
         raise InputError.single(f"tol must be positive, got {tol!r}", field="tol")
-    over: dict[str, Any] = dict(scenario.params) if scenario is not None else {}
-    if scenario is not None and scenario.initial:
-        initial = dict(scenario.initial) | dict(initial or {})
-    over.update(params or {})
+    over, initial = resolve(
+        model,
+        calibration=calibration,
+        scenario=scenario,
+        overrides=params,
+        draws=draws,
+        initial=initial,
+    )
     known = set(model.parameters) | set(model.exogenous)
     probs = [
         Problem(
@@ -229,29 +253,62 @@ def simulate(
     iterations = np.zeros((S, T), dtype=np.int64)
     residual = np.zeros((S, T))
     endo = [cm.vindex[n] for n in model.endogenous]
+    fr.t = 0
+    with np.errstate(all="ignore"):
+        pos0 = positions(cm, fr)
+    failed = np.zeros(S, dtype=bool)
+    failures: dict[int, str] = {}
+    acc_mode = "exclude" if exclude else mode
+
+    def partial(t: int) -> SimulationResult:
+        return SimulationResult(
+            model=model,
+            compiled=cm,
+            frame=Frame(fr.V[: t + 1], fr.P, t),
+            converged=converged[:, :t],
+            iterations=iterations[:, :t],
+            residual=residual[:, :t],
+            mode=mode,
+            tol=tol,
+            failed=failed.copy(),
+            failures=dict(failures),
+        )
+
+    def drop(bad: np.ndarray, t: int, why: str) -> None:
+        for s in np.flatnonzero(bad):
+            failures.setdefault(int(s), why)
+        failed[bad] = True
+        fr.V[t, endo] = np.where(bad, np.nan, fr.V[t, endo])
+
     prev = None
     for t in range(1, T + 1):
         fr.t = t
         fr.V[t, endo] = np.nan_to_num(fr.V[t - 1, endo], nan=0.0, posinf=0.0, neginf=0.0)
         conv, it = solve_period(cm, fr, opts)
         converged[:, t - 1], iterations[:, t - 1] = conv, it
+        if failed.any():  # an excluded scenario stays excluded
+            fr.V[t, endo] = np.where(failed, np.nan, fr.V[t, endo])
+        ref = reference_scale(cm, fr, pos0)
+        bad = diverged(cm, fr, ref, conv) & ~failed
+        if bad.any():
+            err = diagnose(cm, fr, int(np.flatnonzero(bad)[0]), ref)
+            if not exclude:
+                err.result = partial(t)
+                raise err
+            drop(bad, t, str(err))
         with np.errstate(all="ignore"):
             b = books(cm, fr, prev)
         prev = b.positions
         try:
-            residual[:, t - 1] = check(cm, b, t, tol, mode, conv)
+            worst = check(cm, b, t, tol, acc_mode, conv, scale=ref, skip=failed)
         except AccountingError as err:  # keep the run up to the breach for inspection
-            err.result = SimulationResult(
-                model=model,
-                compiled=cm,
-                frame=Frame(fr.V[: t + 1], fr.P, t),
-                converged=converged[:, :t],
-                iterations=iterations[:, :t],
-                residual=residual[:, :t],
-                mode=mode,
-                tol=tol,
-            )
+            err.result = partial(t)
             raise
+        if exclude:
+            breach = (worst > tol) & ~failed
+            if breach.any():
+                drop(breach, t, f"accounting breach in period {t}")
+        residual[:, t - 1] = np.where(failed, np.nan, worst)
     return SimulationResult(
         model=model,
         compiled=cm,
@@ -261,4 +318,6 @@ def simulate(
         residual=residual,
         mode=mode,
         tol=tol,
+        failed=failed,
+        failures=failures,
     )

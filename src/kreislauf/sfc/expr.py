@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from kreislauf.errors import InputError
+from kreislauf.errors import InputError, echo, kind
 
 __all__ = ["FUNCTIONS", "IDENT", "Expr", "parse_equation", "parse_expr", "to_closure"]
 
@@ -65,6 +65,22 @@ _FUNCS: dict[str, Callable[..., Any]] = {
     "sqrt": np.sqrt,
 }
 
+_CONSTRUCTS: dict[type, str] = {
+    ast.Attribute: "attribute access (x.y)",
+    ast.Lambda: "a lambda",
+    ast.List: "a list",
+    ast.Tuple: "a tuple",
+    ast.Dict: "a mapping",
+    ast.Set: "a set",
+    ast.IfExp: "a conditional (x if c else y)",
+    ast.NamedExpr: "an assignment (:=)",
+    ast.ListComp: "a comprehension",
+    ast.GeneratorExp: "a comprehension",
+    ast.JoinedStr: "an f-string",
+    ast.Starred: "unpacking (*x)",
+}
+"""User-facing words for the Python constructs the grammar rejects (never a class name)."""
+
 #: A compiled expression: takes an evaluation context, returns an array (or a float).
 Closure = Callable[[Any], Any]
 #: Resolves a name and a lag (0 = current period) into a closure reading its value.
@@ -103,7 +119,8 @@ class Expr:
 
 
 def _fail(msg: str, text: str, file: str | None, line: int | None, field: str | None) -> None:
-    raise InputError.single(f"{msg} in expression {text!r}", file=file, row=line, field=field)
+    where = f" in expression {echo(text)}" if text else ""
+    raise InputError.single(f"{msg}{where}", file=file, row=line, field=field)
 
 
 def _segment(text: str, node: ast.AST) -> str:
@@ -130,8 +147,8 @@ def parse_expr(
     """
     if isinstance(text, bool) or not isinstance(text, str | int | float):
         _fail(
-            f"expected an expression (text or number), got {type(text).__name__}",
-            str(text),
+            f"expected an expression (text or number), got {kind(text)}",
+            "",
             file,
             line,
             field,
@@ -148,13 +165,13 @@ def parse_expr(
     lags: set[tuple[str, int]] = set()
 
     def bad(node: ast.AST, why: str) -> None:
-        _fail(f"{why}: {_segment(py, node)!r}", src, file, line, field)
+        _fail(f"{why}: {echo(_segment(py, node))}", src, file, line, field)
 
     def check_name(node: ast.AST, name: str) -> None:
         if name.startswith("__") or not IDENT.match(name):
             bad(node, "forbidden name")
         if name in FUNCTIONS:
-            bad(node, f"function name {name!r} used as a variable")
+            bad(node, f"function name {echo(name)} used as a variable")
 
     def visit(node: ast.AST) -> None:
         if isinstance(node, ast.Constant):
@@ -201,7 +218,7 @@ def parse_expr(
                 bad(node, "only calls of the functions " + ", ".join(FUNCTIONS) + " are allowed")
             fname = node.func.id  # type: ignore[attr-defined]
             if fname not in FUNCTIONS:
-                bad(node, f"unknown function {fname!r} (allowed: {', '.join(FUNCTIONS)})")
+                bad(node, f"unknown function {echo(fname)} (allowed: {', '.join(FUNCTIONS)})")
             if node.keywords:
                 bad(node, "keyword arguments are not allowed")
             lo, hi = FUNCTIONS[fname]
@@ -214,10 +231,56 @@ def parse_expr(
                     bad(a, "starred arguments are not allowed")
                 visit(a)
         else:
-            bad(node, f"{type(node).__name__} is not allowed")
+            bad(node, f"{_CONSTRUCTS.get(type(node), 'this construct')} is not allowed")
 
     visit(tree)
+    _check_constants(tree, py, src, file, line, field)
     return Expr(src, tree, frozenset(names), frozenset(lags), file, line)
+
+
+def _constant(node: ast.AST) -> float | None:
+    """The value of a subtree of numbers only, in floating point (None if it reads names).
+
+    Raises FloatingPointError on overflow (``10**10**10``) or a division by zero."""
+    if isinstance(node, ast.Constant):
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+        v = _constant(node.operand)
+        return None if v is None else float(_UNARY[type(node.op)](np.float64(v)))
+    if isinstance(node, ast.BinOp):
+        a, b = _constant(node.left), _constant(node.right)
+        if a is None or b is None:
+            return None
+        with np.errstate(all="raise"):
+            out = float(_BINOPS[type(node.op)](np.float64(a), np.float64(b)))
+        if not np.isfinite(out):
+            raise FloatingPointError("overflow")
+        return out
+    return None
+
+
+def _check_constants(
+    tree: ast.AST, py: str, src: str, file: str | None, line: int | None, field: str | None
+) -> None:
+    """Numbers-only parts of an expression must be finite floats: an overflow is an input
+    error naming the line, never a run of infinities."""
+    failing = None  # the innermost failing part (ast.walk goes outside in)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.BinOp | ast.UnaryOp):
+            continue
+        try:
+            _constant(node)
+        except (FloatingPointError, OverflowError, ZeroDivisionError):
+            failing = node
+    if failing is not None:
+        _fail(
+            f"numeric overflow or division by zero: {echo(_segment(py, failing))} is not a "
+            "finite number (floats reach about 1.8e308)",
+            src,
+            file,
+            line,
+            field,
+        )
 
 
 _EQ = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)(.*)$", re.S)
@@ -229,17 +292,17 @@ def parse_equation(
     """Parse ``NAME = expression`` into the defined name and the right-hand side."""
     if not isinstance(text, str):
         raise InputError.single(
-            f"expected an equation 'NAME = expression', got {text!r}", file=file, row=line
+            f"expected an equation 'NAME = expression', got {echo(text)}", file=file, row=line
         )
     m = _EQ.match(text)
     if not m:
         raise InputError.single(
-            f"expected an equation 'NAME = expression', got {text!r}", file=file, row=line
+            f"expected an equation 'NAME = expression', got {echo(text)}", file=file, row=line
         )
     name = m.group(1)
     if name.startswith("__") or name in FUNCTIONS:
         raise InputError.single(
-            f"forbidden variable name {name!r} in {text!r}", file=file, row=line
+            f"forbidden variable name {echo(name)} in {echo(text)}", file=file, row=line
         )
     return name, parse_expr(m.group(2), file=file, line=line, field=name)
 

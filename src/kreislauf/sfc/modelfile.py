@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kreislauf.errors import InputError, Problem
+from kreislauf.errors import InputError, Problem, echo
 from kreislauf.sfc.expr import IDENT, Expr, parse_equation
 from kreislauf.sfc.spec import Equation, Model, Scenario, Shock, Stock, Transaction, Value
 from kreislauf.sfc.yamlfile import Ctx, keys, line, num, read_yaml
@@ -43,31 +43,35 @@ def _values(c: Ctx, raw: Any, what: str, *, paths: bool, need_source: bool) -> d
     for name, spec in raw.items():
         ln = line(raw, name)
         if not isinstance(name, str) or not IDENT.match(name) or name.startswith("__"):
-            c.err(f"{what}: {name!r} is not a valid name", ln, str(name))
+            c.err(f"{what}: {echo(name)} is not a valid name", ln, str(name))
             continue
         src = None
         if isinstance(spec, dict):
             keys(c, spec, {"value", "source", "description", "unit"}, f"{what} {name}")
             src, v = spec.get("source"), spec.get("value")
             if "value" not in spec:
-                c.err(f"{what} {name!r} has no value", ln, name)
+                c.err(f"{what} {echo(name)} has no value", ln, name)
                 continue
         else:
             v = spec
         if need_source and (not isinstance(src, str) or not src.strip()):
-            c.err(f"{what} {name!r} needs a 'source' (a citation, or 'assumption: ...')", ln, name)
+            c.err(
+                f"{what} {echo(name)} needs a 'source' (a citation, or 'assumption: ...')", ln, name
+            )
         if paths and isinstance(v, list):
             vals = [num(x) for x in v]
             if not vals or any(x is None for x in vals):
                 c.err(
-                    f"{what} {name!r}: expected a number or a non-empty list of numbers", ln, name
+                    f"{what} {echo(name)}: expected a number or a non-empty list of numbers",
+                    ln,
+                    name,
                 )
                 continue
             out[name] = Value(tuple(vals), src, ln)  # type: ignore[arg-type]
         else:
             f = num(v)
             if f is None:
-                c.err(f"{what} {name!r}: expected a finite number, got {v!r}", ln, name)
+                c.err(f"{what} {echo(name)}: expected a finite number, got {echo(v)}", ln, name)
                 continue
             out[name] = Value(f, src, ln)
     return out
@@ -90,17 +94,23 @@ def _shocks(c: Ctx, raw: Any) -> list[Shock]:
             c.err("shock needs 'var' (a parameter or exogenous variable)", ln, "var")
             continue
         if len(ops) != 1:
-            c.err(f"shock of {var!r} needs exactly one of set | add | scale", ln, var)
+            c.err(f"shock of {echo(var)} needs exactly one of set | add | scale", ln, var)
             continue
         val = num(s[ops[0]])
         if val is None:
-            c.err(f"shock of {var!r}: {ops[0]} must be a finite number", ln, var)
+            c.err(f"shock of {echo(var)}: {ops[0]} must be a finite number", ln, var)
             continue
         if type(start) is not int or start < 1:
-            c.err(f"shock of {var!r}: 'from' must be a period >= 1, got {start!r}", ln, "from")
+            c.err(
+                f"shock of {echo(var)}: 'from' must be a period >= 1, got {echo(start)}", ln, "from"
+            )
             continue
         if until is not None and (type(until) is not int or until < start):
-            c.err(f"shock of {var!r}: 'until' must be a period >= from, got {until!r}", ln, "until")
+            c.err(
+                f"shock of {echo(var)}: 'until' must be a period >= from, got {echo(until)}",
+                ln,
+                "until",
+            )
             continue
         out.append(Shock(var, start, ops[0], val, until, c.file, ln))
     return out
@@ -112,14 +122,14 @@ def _sector_exprs(
     out: list[tuple[str, Expr]] = []
     ln = line(spec, one) if one in spec else line(spec, many)
     if one in spec and many in spec:
-        c.err(f"stock {name!r}: give either {one!r} or {many!r}, not both", ln, name)
+        c.err(f"stock {echo(name)}: give either {echo(one)} or {echo(many)}, not both", ln, name)
         return out
     if one in spec:
         items = [(spec[one], spec.get(ekey, name))]
     elif many in spec:
         m = spec[many]
         if not isinstance(m, dict) or not m:
-            c.err(f"stock {name!r}: {many!r} must map sectors to expressions", ln, many)
+            c.err(f"stock {echo(name)}: {echo(many)} must map sectors to expressions", ln, many)
             return out
         items = list(m.items())
     else:
@@ -127,7 +137,8 @@ def _sector_exprs(
     for sec, ex in items:
         if sec not in sectors:
             c.err(
-                f"stock {name!r}: unknown sector {sec!r} (sectors: {', '.join(sorted(sectors))})",
+                f"stock {echo(name)}: unknown sector {echo(sec)} "
+                f"(sectors: {', '.join(sorted(sectors))})",
                 ln,
                 "sector",
             )
@@ -167,7 +178,7 @@ def parse_model(data: Any, file: str, problems: list[Problem] | None = None) -> 
             c.err(f"model file needs '{req}'", getattr(data, "line", 1), req)
     name = data.get("name", "?")
     if not isinstance(name, str) or not IDENT.match(name):
-        c.err(f"'name' must be an identifier, got {name!r}", line(data, "name"), "name")
+        c.err(f"'name' must be an identifier, got {echo(name)}", line(data, "name"), "name")
     # sectors
     raw_sec = data.get("sectors", [])
     sec_list = list(raw_sec) if isinstance(raw_sec, list | dict) else []
@@ -176,19 +187,19 @@ def parse_model(data: Any, file: str, problems: list[Problem] | None = None) -> 
     for i, s in enumerate(sec_list):
         if not isinstance(s, str) or not IDENT.match(s):
             c.err(
-                f"sector {s!r} is not a valid name",
+                f"sector {echo(s)} is not a valid name",
                 line(raw_sec, i if isinstance(raw_sec, list) else s),
                 "sectors",
             )
         elif sec_list.count(s) > 1 and sec_list.index(s) == i:
-            c.err(f"sector {s!r} is listed twice", line(data, "sectors"), "sectors")
+            c.err(f"sector {echo(s)} is listed twice", line(data, "sectors"), "sectors")
     sectors = {s for s in sec_list if isinstance(s, str)}
     # parameters, exogenous, initial
     params = _values(c, data.get("parameters"), "parameter", paths=False, need_source=True)
     exog = _values(c, data.get("exogenous"), "exogenous", paths=True, need_source=True)
     initial = _values(c, data.get("initial"), "initial", paths=False, need_source=False)
     for n in set(params) & set(exog):
-        c.err(f"{n!r} is both a parameter and an exogenous variable", params[n].line, n)
+        c.err(f"{echo(n)} is both a parameter and an exogenous variable", params[n].line, n)
     # equations
     eqs: list[Equation] = []
     raw_eq = data.get("equations", [])
@@ -208,11 +219,11 @@ def parse_model(data: Any, file: str, problems: list[Problem] | None = None) -> 
             c.problems.extend(exc.problems)
             continue
         if var in seen:
-            c.err(f"variable {var!r} has two equations (first at line {seen[var]})", ln, var)
+            c.err(f"variable {echo(var)} has two equations (first at line {seen[var]})", ln, var)
             continue
         if var in params or var in exog:
             kind = "parameter" if var in params else "exogenous variable"
-            c.err(f"{var!r} is a {kind} and cannot also have an equation", ln, var)
+            c.err(f"{echo(var)} is a {kind} and cannot also have an equation", ln, var)
             continue
         seen[var] = ln
         eqs.append(Equation(var, ex, ln, desc))
@@ -239,25 +250,25 @@ def parse_model(data: Any, file: str, problems: list[Problem] | None = None) -> 
     }
     for sname, spec in raw_st.items():
         ln = line(raw_st, sname)
-        if not keys(c, spec, st_keys, f"stock {sname!r}"):
+        if not keys(c, spec, st_keys, f"stock {echo(sname)}"):
             continue
         real = bool(spec.get("real", False))
         hold = _sector_exprs(c, spec, "holder", "holders", "asset", sname, sectors)
         iss = _sector_exprs(c, spec, "issuer", "issuers", "liability", sname, sectors)
         if not any(k in spec for k in ("holder", "holders")):
-            c.err(f"stock {sname!r} has no holder", ln, sname)
+            c.err(f"stock {echo(sname)} has no holder", ln, sname)
         if real and any(k in spec for k in ("issuer", "issuers")):
-            c.err(f"real stock {sname!r} cannot have an issuer", ln, sname)
+            c.err(f"real stock {echo(sname)} cannot have an issuer", ln, sname)
         if not real and not any(k in spec for k in ("issuer", "issuers")):
             c.err(
-                f"financial stock {sname!r} has no issuer (the counterparty whose liability "
+                f"financial stock {echo(sname)} has no issuer (the counterparty whose liability "
                 "it is); declare real: true for a tangible stock",
                 ln,
                 sname,
             )
         if "change" in spec and not real:
             c.err(
-                f"stock {sname!r}: 'change' is for real stocks (financial stocks move by "
+                f"stock {echo(sname)}: 'change' is for real stocks (financial stocks move by "
                 "their flow-of-funds row)",
                 ln,
                 "change",
@@ -270,7 +281,7 @@ def parse_model(data: Any, file: str, problems: list[Problem] | None = None) -> 
         )
         if rev is not None and (len(hold) != 1 or len(iss) != 1):
             c.err(
-                f"stock {sname!r}: a revaluation needs exactly one holder and one issuer",
+                f"stock {echo(sname)}: a revaluation needs exactly one holder and one issuer",
                 ln,
                 "revaluation",
             )
@@ -296,12 +307,12 @@ def parse_model(data: Any, file: str, problems: list[Problem] | None = None) -> 
         entries: list[tuple[str, float, Expr]] = []
         if "entries" in t:
             if any(k in t for k in ("from", "to", "value", "received")):
-                c.err(f"transaction {tname!r}: give either entries or from/to/value", ln, tname)
+                c.err(f"transaction {echo(tname)}: give either entries or from/to/value", ln, tname)
                 continue
             ent = t["entries"]
             if not isinstance(ent, dict) or len(ent) < 2:
                 c.err(
-                    f"transaction {tname!r}: entries must name at least two sectors (a payer "
+                    f"transaction {echo(tname)}: entries must name at least two sectors (a payer "
                     "and a receiver)",
                     ln,
                     tname,
@@ -309,7 +320,7 @@ def parse_model(data: Any, file: str, problems: list[Problem] | None = None) -> 
                 continue
             for sec, ex in ent.items():
                 if sec not in sectors:
-                    c.err(f"transaction {tname!r}: unknown sector {sec!r}", ln, "entries")
+                    c.err(f"transaction {echo(tname)}: unknown sector {echo(sec)}", ln, "entries")
                     continue
                 e = c.expr(ex, ln, f"{tname}.{sec}")
                 if e is not None:
@@ -317,23 +328,25 @@ def parse_model(data: Any, file: str, problems: list[Problem] | None = None) -> 
         else:
             if "from" not in t or "to" not in t:
                 miss = "from (payer)" if "from" not in t else "to (receiver)"
-                c.err(f"transaction {tname!r} has no counterparty: missing '{miss}'", ln, tname)
+                c.err(f"transaction {echo(tname)} has no counterparty: missing '{miss}'", ln, tname)
                 continue
             if "value" not in t:
-                c.err(f"transaction {tname!r} has no value", ln, tname)
+                c.err(f"transaction {echo(tname)} has no value", ln, tname)
                 continue
             bad = False
             for role in ("from", "to"):
                 if t[role] not in sectors:
                     c.err(
-                        f"transaction {tname!r}: unknown sector {t[role]!r} in '{role}' "
+                        f"transaction {echo(tname)}: unknown sector {echo(t[role])} in '{role}' "
                         f"(sectors: {', '.join(sorted(sectors))})",
                         ln,
                         role,
                     )
                     bad = True
             if not bad and t["from"] == t["to"]:
-                c.err(f"transaction {tname!r}: payer and receiver are the same sector", ln, tname)
+                c.err(
+                    f"transaction {echo(tname)}: payer and receiver are the same sector", ln, tname
+                )
                 bad = True
             pay = c.expr(t["value"], ln, f"{tname}.value")
             rec = c.expr(t.get("received", t["value"]), ln, f"{tname}.received")
@@ -348,26 +361,26 @@ def parse_model(data: Any, file: str, problems: list[Problem] | None = None) -> 
             return
         for n in sorted(e.all_names - known):
             c.err(
-                f"{where} references undefined variable {n!r} (not an equation, parameter "
+                f"{where} references undefined variable {echo(n)} (not an equation, parameter "
                 "or exogenous variable)",
                 ln,
                 n,
             )
 
     for eq in eqs:
-        refs(eq.expr, f"equation of {eq.var!r}", eq.line)
+        refs(eq.expr, f"equation of {echo(eq.var)}", eq.line)
     for st in stocks:
         for _, e in st.holders + st.issuers:
-            refs(e, f"stock {st.name!r}", st.line)
-        refs(st.change, f"stock {st.name!r}", st.line)
-        refs(st.revaluation, f"stock {st.name!r}", st.line)
+            refs(e, f"stock {echo(st.name)}", st.line)
+        refs(st.change, f"stock {echo(st.name)}", st.line)
+        refs(st.revaluation, f"stock {echo(st.name)}", st.line)
     for tr in trans:
         for _, _, e in tr.entries:
-            refs(e, f"transaction {tr.name!r}", tr.line)
+            refs(e, f"transaction {echo(tr.name)}", tr.line)
     # initial values needed
     for n, v in initial.items():
         if n not in known:
-            c.err(f"initial value for unknown variable {n!r}", v.line, n)
+            c.err(f"initial value for unknown variable {echo(n)}", v.line, n)
     need: dict[str, int | None] = {}
     all_exprs: list[tuple[Expr, int | None]] = [(e.expr, e.line) for e in eqs]
     all_exprs += [(e, tr.line) for tr in trans for _, _, e in tr.entries]
@@ -384,7 +397,7 @@ def parse_model(data: Any, file: str, problems: list[Problem] | None = None) -> 
     for n, ln in need.items():
         if n not in initial:
             c.err(
-                f"{n!r} is read in period 0 (lagged, or part of a stock) and needs an "
+                f"{echo(n)} is read in period 0 (lagged, or part of a stock) and needs an "
                 "'initial' value",
                 ln,
                 n,
@@ -393,7 +406,7 @@ def parse_model(data: Any, file: str, problems: list[Problem] | None = None) -> 
     shocks = _shocks(c, data.get("shocks"))
     for s in shocks:
         if s.var not in params and s.var not in exog:
-            c.err(f"shock of {s.var!r}: not a parameter or exogenous variable", s.line, s.var)
+            c.err(f"shock of {echo(s.var)}: not a parameter or exogenous variable", s.line, s.var)
     tol, mode = 1e-9, "raise"
     chk = data.get("checks")
     if chk is not None and keys(c, chk, {"tolerance", "mode"}, "checks"):
@@ -404,7 +417,7 @@ def parse_model(data: Any, file: str, problems: list[Problem] | None = None) -> 
         if mode not in MODES:
             c.err(
                 f"checks.mode must be raise or warn (accounting checks are never off), got "
-                f"{mode!r}",
+                f"{echo(mode)}",
                 line(chk, "mode"),
                 "mode",
             )
@@ -454,7 +467,7 @@ def _resolve(ref: str | Path) -> Path:
         if p.is_file():
             return Path(str(p))
         raise InputError.single(
-            f"no shipped model {ref!r} (shipped: {', '.join(shipped_models())}); "
+            f"no shipped model {echo(ref)} (shipped: {', '.join(shipped_models())}); "
             "or give a path to a .yaml file",
             field="model",
         )
@@ -505,11 +518,11 @@ def load_scenario(path: str | Path) -> Scenario:
         if isinstance(spec, list):
             vals = [num(x) for x in spec]
             if not vals or None in vals:
-                c.err(f"params {k!r}: expected numbers", line(raw, k), str(k))
+                c.err(f"params {echo(k)}: expected numbers", line(raw, k), str(k))
                 continue
             params[str(k)] = tuple(vals)  # an exogenous path for periods 1, 2, ...
         elif num(spec) is None:
-            c.err(f"params {k!r}: expected a finite number or a list", line(raw, k), str(k))
+            c.err(f"params {echo(k)}: expected a finite number or a list", line(raw, k), str(k))
         else:
             params[str(k)] = float(spec)
     shocks = _shocks(c, data.get("shocks"))

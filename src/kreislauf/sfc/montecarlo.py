@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from kreislauf.errors import InputError, Problem
+from kreislauf.errors import InputError, Problem, echo
 from kreislauf.results import Result
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def _check(name: str, spec: Any, file: str, row: int | None) -> tuple[Distributi
         return None, probs
     dist = spec.get("dist")
     if dist not in DISTS:
-        bad(f"dist must be one of {sorted(DISTS)}, got {dist!r}")
+        bad(f"dist must be one of {sorted(DISTS)}, got {echo(dist)}")
         return None, probs
     allowed = {"dist", "low", "high", "source", "assumption", *DISTS[dist]}
     if set(spec) - allowed:
@@ -121,7 +121,7 @@ def _check(name: str, spec: Any, file: str, row: int | None) -> tuple[Distributi
             continue
         v = spec[k]
         if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-            bad(f"'{k}' must be a finite number, got {v!r}")
+            bad(f"'{k}' must be a finite number, got {echo(v)}")
             continue
         nums[k] = float(v)
     if not (spec.get("source") or spec.get("assumption")):
@@ -163,7 +163,7 @@ def parse_distributions(data: Any, file: str, lines: dict[str, int] | None = Non
         raise InputError.single("expected a mapping with key 'parameters'", file=file, row=1)
     extra = set(data) - {"parameters", "description"}
     probs: list[Problem] = [
-        Problem(f"unknown key {k!r}", file, lines.get(k), k) for k in sorted(extra)
+        Problem(f"unknown key {echo(k)}", file, lines.get(k), k) for k in sorted(extra)
     ]
     out = []
     for name, spec in data["parameters"].items():
@@ -209,7 +209,7 @@ def draw(dists: list[Distribution], n: int, seed: int) -> dict[str, np.ndarray]:
         Name -> array of shape (n,).
     """
     if type(n) is not int or n < 1:
-        raise InputError.single(f"draws must be an integer >= 1, got {n!r}", field="draws")
+        raise InputError.single(f"draws must be an integer >= 1, got {echo(n)}", field="draws")
     children = np.random.SeedSequence(seed).spawn(len(dists))
     out = {}
     for d, child in zip(dists, children, strict=True):
@@ -237,6 +237,9 @@ class MonteCarloResult(Result):
     seed : int
     scenario : str or None
         Name of the scenario file applied to every draw.
+    excluded : ndarray of bool, shape (draws,)
+        Draws that diverged or broke the books (their values are NaN from the failing period
+        on); quantiles, outcomes and the summary use the other draws and count these.
     """
 
     names: list[str]
@@ -248,16 +251,26 @@ class MonteCarloResult(Result):
     scenario: str | None = None
     start: pd.Period | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    excluded: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.excluded is None:
+            self.excluded = np.zeros(self.values.shape[0], dtype=bool)
 
     @property
     def n_draws(self) -> int:
         """Number of draws."""
         return self.values.shape[0]
 
+    @property
+    def included(self) -> np.ndarray:
+        """Draws kept (not excluded), shape (draws,)."""
+        return ~np.asarray(self.excluded, dtype=bool)
+
     def path(self, variable: str) -> np.ndarray:
         """(draws, periods) paths of one variable."""
         if variable not in self.names:
-            raise InputError.single(f"unknown variable {variable!r}", field="variable")
+            raise InputError.single(f"unknown variable {echo(variable)}", field="variable")
         return self.values[:, :, self.names.index(variable)]
 
     def quantiles(
@@ -267,7 +280,10 @@ class MonteCarloResult(Result):
         vs = variables or self.names
         rows = []
         for v in vs:
-            qs = np.quantile(self.path(v), q, axis=0)  # (len(q), T)
+            kept = self.path(v)[self.included]
+            if not len(kept):  # every draw excluded: no band (explicit NaN), never a guess
+                kept = np.full((1, self.values.shape[1]), np.nan)
+            qs = np.quantile(kept, q, axis=0)  # (len(q), T)
             for t in range(qs.shape[1]):
                 rows.append(
                     {"variable": v, "period": t + 1}
@@ -300,12 +316,14 @@ class MonteCarloResult(Result):
         The default and wealth columns need the AI-circuit variables (DEFL, VL, WO, ...)."""
         from kreislauf.sfc.burst import first_default, wealth_lost
 
-        f = pd.DataFrame(self.draws)
-        f.insert(0, "draw", np.arange(self.n_draws))
+        keep = self.included
+        f = pd.DataFrame({k: np.asarray(v)[keep] for k, v in self.draws.items()})
+        f.insert(0, "draw", np.arange(self.n_draws)[keep])
         if "DEFL" not in self.names:
             return f
-        f["lab_default_period"] = first_default(self.names, self.values)
-        for k, v in wealth_lost(self.names, self.values, self.params).items():
+        prm = {k: np.asarray(v)[keep] for k, v in self.params.items()}
+        f["lab_default_period"] = first_default(self.names, self.values[keep])
+        for k, v in wealth_lost(self.names, self.values[keep], prm).items():
             f[f"wealth_lost_{k}_usd_bn"] = v
         return f
 
@@ -317,7 +335,8 @@ class MonteCarloResult(Result):
             "seed": self.seed,
             "scenario": self.scenario,
             "periods": int(self.values.shape[1]),
-            "all_converged": bool(self.converged.all()),
+            "all_converged": bool(self.converged[self.included].all()),
+            "excluded_draws": int(np.sum(self.excluded)),
         }
         if "lab_default_period" not in o:
             return base
@@ -338,7 +357,7 @@ class MonteCarloResult(Result):
 
         if variable is None:
             variable = "WAI" if "WAI" in self.names else self.names[0]
-        q = np.quantile(self.path(variable), QUANTILES, axis=0)
+        q = np.quantile(self.path(variable)[self.included], QUANTILES, axis=0)
         x = list(range(1, q.shape[1] + 1))
         if self.start is not None:
             x = [str(self.start + (t - 1)) for t in x]
@@ -378,8 +397,10 @@ def simulate_draws(
     scenario: Any = None,
     prepare: Prepare | None = None,
     keep: tuple[str, ...] | None = None,
-) -> tuple[list[str], np.ndarray, dict[str, np.ndarray], np.ndarray]:
-    """One batched engine run of the given draws: (names, values, params, converged).
+) -> tuple[list[str], np.ndarray, dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """One batched engine run of the given draws: (names, values, params, converged, excluded).
+
+    A draw that diverges or breaks the books is excluded (``simulate(..., exclude=True)``).
 
     Parameters
     ----------
@@ -388,16 +409,20 @@ def simulate_draws(
         Parameter -> array (S,).
     periods : int
     scenario : Scenario, optional
-    prepare : callable, optional
-        Maps the draws to ``(params, initial)`` overrides; default: the draws are the
-        parameter overrides as they stand.
+    prepare : Recalibrate, optional
+        The calibration the draws are fed into (the values are merged by
+        :func:`kreislauf.sfc.precedence.resolve`); default: the draws are the parameter
+        values as they stand.
     keep : tuple of str, optional
         Variables to return (default: all); fewer variables, less data to move.
     """
     from kreislauf.sfc import simulate
 
-    params, initial = _overrides(draws, scenario, prepare)
-    res = simulate(model, periods, params=params, scenario=scenario, initial=initial)
+    if prepare is not None and not hasattr(prepare, "entries"):
+        raise TypeError("prepare must be a Recalibrate (calibration entries) or None")
+    res = simulate(
+        model, periods, scenario=scenario, calibration=prepare, draws=draws, exclude=True
+    )
     cube = res.cube
     if keep is not None:
         missing = [v for v in keep if v not in cube["variable"].values]
@@ -405,36 +430,8 @@ def simulate_draws(
             raise InputError.single(f"unknown variables {missing}", field="keep")
         cube = cube.sel(variable=list(keep))
     names = [str(v) for v in cube["variable"].values]
-    return names, np.ascontiguousarray(cube.values), res.params, np.asarray(res.converged)
-
-
-def _overrides(
-    draws: dict[str, np.ndarray], scenario: Any, prepare: Prepare | None
-) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """Engine ``(params, initial)``: the draws, with a scenario file's own values on top.
-
-    A scenario's parameters and initial values are deliberate choices, so they win over the
-    draws and over what ``prepare`` derives (the engine lets ``params`` win over the scenario,
-    so without this a preparer that returns every calibrated value would silently undo the
-    scenario). Values a preparer ``accepts`` (its raw inputs) are fed to it, so that derived
-    values follow the scenario too.
-    """
-    if prepare is None:
-        return dict(draws), None
-    fixed = dict(getattr(scenario, "params", None) or {})
-    accepts = getattr(prepare, "accepts", frozenset())
-    n = len(next(iter(draws.values()))) if draws else 1
-    fed = {
-        k: np.broadcast_to(np.asarray(v, dtype=float), (n,))
-        for k, v in fixed.items()
-        if k in accepts
-    }
-    params, initial = prepare(dict(draws) | fed)
-    params = dict(params) | {k: v for k, v in fixed.items() if k not in fed}
-    scen_initial = dict(getattr(scenario, "initial", None) or {})
-    if scen_initial:
-        initial = dict(initial or {}) | scen_initial
-    return params, initial
+    conv, failed = np.asarray(res.converged), np.asarray(res.failed)
+    return names, np.ascontiguousarray(cube.values), res.params, conv, failed
 
 
 def start_quarter(model: Any) -> pd.Period | None:
@@ -485,9 +482,10 @@ def run_monte_carlo(
     x = draw(dists, draws, seed)
     if progress:
         progress(0, draws)
-    names, values, prm, conv = simulate_draws(model, x, periods, scenario, prepare, keep)
+    names, values, prm, conv, failed = simulate_draws(model, x, periods, scenario, prepare, keep)
     if progress:
         progress(draws, draws)
     return MonteCarloResult(
-        names, values, x, prm, conv, seed, getattr(scenario, "name", None), start_quarter(model)
-    )
+        names, values, x, prm, conv, seed, getattr(scenario, "name", None), start_quarter(model),
+        excluded=failed,
+    )  # fmt: skip

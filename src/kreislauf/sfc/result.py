@@ -39,6 +39,11 @@ class SimulationResult(Result):
         Accounting mode of the run (``raise`` or ``warn``).
     tol : float
         Accounting tolerance of the run.
+    failed : ndarray of bool, shape (S,) or None
+        Scenarios excluded because they diverged or broke the books (``simulate(...,
+        exclude=True)``); their values from that period on are NaN.
+    failures : dict or None
+        Scenario -> why it was excluded.
     """
 
     model: Model
@@ -49,6 +54,8 @@ class SimulationResult(Result):
     residual: np.ndarray
     mode: str
     tol: float
+    failed: np.ndarray | None = None
+    failures: dict[int, str] | None = None
 
     # ---------------------------------------------------------------- pickling
     def __getstate__(self) -> dict[str, Any]:
@@ -202,7 +209,8 @@ class SimulationResult(Result):
             "converged_share": float(self.converged.mean()),
             "not_converged": int((~self.converged).sum()),
             "max_iterations": int(self.iterations.max()),
-            "max_accounting_residual": float(self.residual.max()),
+            "max_accounting_residual": float(np.nanmax(self.residual, initial=0.0)),
+            "excluded_scenarios": 0 if self.failed is None else int(self.failed.sum()),
             "accounting_mode": self.mode,
             "accounting_tolerance": self.tol,
             "final": final,

@@ -229,7 +229,13 @@ def check_blocks(model: Model) -> None:
             sv = np.linalg.svd(J, compute_uv=False) if np.all(np.isfinite(J)) else None
             singular = sv is None or sv[-1] <= 1e-9 * max(1.0, sv[0])
             if singular or not conv[0]:
-                why = "its Jacobian is singular" if singular else "the solver does not converge"
+                why = (
+                    "its equations give non-finite values: an overflow or a division by zero"
+                    if sv is None
+                    else "its Jacobian is singular"
+                    if singular
+                    else "the solver does not converge"
+                )
                 problems.append(
                     Problem(
                         f"simultaneous block {{{', '.join(names)}}} has no (unique) solution in "

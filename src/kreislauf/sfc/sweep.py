@@ -51,7 +51,7 @@ def run_chunk(
     scenario_ref: str | None = None,
     prepare: Prepare | None = None,
     keep: tuple[str, ...] | None = None,
-) -> tuple[list[str], np.ndarray, dict[str, np.ndarray], np.ndarray]:
+) -> tuple[list[str], np.ndarray, dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """One task: a chunk of draws through the engine (model and scenario cached per worker)."""
     scen = _scenario(scenario_ref)
     return simulate_draws(_model(model_ref), draws, periods, scen, prepare, keep)
@@ -156,6 +156,7 @@ def run_sweep(
     values = np.concatenate([p[1] for p in parts], axis=0)
     params = {k: np.concatenate([p[2][k] for p in parts]) for k in parts[0][2]}
     conv = np.concatenate([p[3] for p in parts], axis=0)
+    failed = np.concatenate([p[4] for p in parts], axis=0)
     scen_name = _scenario(sref).name if sref else None
     return MonteCarloResult(
         names,
@@ -167,4 +168,5 @@ def run_sweep(
         scen_name,
         start_quarter(_model(mref)),
         {"chunks": len(slices), "chunk_size": size, "scheduler": scheduler or f"local:{workers}"},
+        excluded=failed,
     )

@@ -14,8 +14,9 @@ from typing import Any
 
 import yaml
 
-from kreislauf.errors import InputError, Problem
+from kreislauf.errors import InputError, Problem, clip, echo, kind
 from kreislauf.sfc.expr import Expr, parse_expr
+from kreislauf.yamlsafe import compose
 
 __all__ = ["Ctx", "keys", "line", "num", "read_yaml"]
 
@@ -42,7 +43,7 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _LDict:
         k = loader.construct_object(kn, deep=True)
         if k in d:
             loader.problems.append(
-                Problem(f"duplicate key {k!r}", loader.name, kn.start_mark.line + 1, str(k))
+                Problem(f"duplicate key {echo(k, 60)}", loader.name, kn.start_mark.line + 1, str(k))
             )
         d[k] = loader.construct_object(vn, deep=True)
         d.lines[k] = kn.start_mark.line + 1
@@ -66,18 +67,19 @@ def read_yaml(path: Path, text: str | None = None) -> tuple[Any, list[Problem]]:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise InputError.single(f"cannot read the file: {exc}", file=fname) from exc
-    loader = _Loader(text)
+    node = compose(text, fname, _Loader)  # size, depth and alias expansion are limited
+    loader = _Loader("")
     loader.name = fname
     loader.problems = []
     try:
-        data = loader.get_single_data()
+        data = None if node is None else loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError.single(
-            f"not valid YAML: {getattr(exc, 'problem', exc)}",
+            f"not valid YAML: {clip(str(getattr(exc, 'problem', None) or 'cannot read'))}",
             file=fname,
             row=None if mark is None else mark.line + 1,
-        ) from exc
+        ) from None
     finally:
         loader.dispose()
     return data, loader.problems
@@ -125,12 +127,12 @@ def num(x: Any) -> float | None:
 
 def keys(c: Ctx, d: Any, allowed: set[str], what: str) -> bool:
     if not isinstance(d, dict):
-        c.err(f"{what}: expected a mapping, got {type(d).__name__}", getattr(d, "line", None))
+        c.err(f"{what}: expected a mapping, got {kind(d)}", getattr(d, "line", None))
         return False
     for k in d:
         if k not in allowed:
             c.err(
-                f"{what}: unknown key {k!r} (allowed: {', '.join(sorted(allowed))})",
+                f"{what}: unknown key {echo(k, 60)} (allowed: {', '.join(sorted(allowed))})",
                 line(d, k),
                 str(k),
             )

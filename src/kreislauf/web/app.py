@@ -75,6 +75,9 @@ class Context:
         self.data_dir = data_dir
         self.bundle = bundle
         self.jobs = JobManager(max_workers=2)
+        from kreislauf.web.memo import Memo
+
+        self.memo = Memo(size=256)  # expensive reads per atlas version and options
 
     @cached_property
     def atlas(self) -> Any:
@@ -156,6 +159,9 @@ def create_app(
         description="The AI capital circuit: atlas, network, bubble tests, scenarios, scarcity.",
     )
     app.state.ctx = ctx
+    from kreislauf.web import errors
+
+    errors.install(app)
 
     @app.get("/api/health", tags=["meta"])
     def health() -> dict[str, str]:
@@ -221,21 +227,26 @@ def create_app(
         haircut: float = Query(0.0, ge=0.0, le=1.0, description="Cut from 'up to' amounts."),
         max_length: int = Query(6, ge=2, le=8, description="Longest cycle."),
     ) -> dict[str, Any]:
-        """Cycles with circular dollars, and the network figure (Plotly JSON)."""
+        """Cycles with circular dollars, and the network figure (Plotly JSON).
+
+        Computed once per atlas version and options, then served from the app's memo."""
         import json
 
         from kreislauf.circuit.analysis import analyse
         from kreislauf.circuit.graph import FlowOptions
 
-        opts = FlowOptions(tiers="verified" if verified_only else "all", up_to_haircut=haircut)
-        r = analyse(ctx.atlas.relations, ctx.atlas.entities, opts, max_length=max_length)
-        return {
-            "summary": to_jsonable(r.summary()),
-            "cycles": to_jsonable(
-                r.to_frame()[["cycle", "length", "weakest_tier", "circular_usd_bn", "relation_ids"]]
-            ),
-            "figure": json.loads(r.plot().to_json()),
-        }
+        def compute() -> dict[str, Any]:
+            opts = FlowOptions(tiers="verified" if verified_only else "all", up_to_haircut=haircut)
+            r = analyse(ctx.atlas.relations, ctx.atlas.entities, opts, max_length=max_length)
+            cols = ["cycle", "length", "weakest_tier", "circular_usd_bn", "relation_ids"]
+            return {
+                "summary": to_jsonable(r.summary()),
+                "cycles": to_jsonable(r.to_frame()[cols]),
+                "figure": json.loads(r.plot().to_json()),
+            }
+
+        key = ("circuit", ctx.atlas.version, verified_only, float(haircut), max_length)
+        return ctx.memo.get(key, compute)
 
     # ------------------------------------------------------------------ claims
     @app.get("/api/claims", tags=["claims"])

@@ -181,6 +181,7 @@ WINDOW_MAX = 1000
 SEARCHES_MAX = 100
 MAX_FITS_LPPLS = 50_000
 ACTIVE_JOBS_MAX = 4
+RETRY_AFTER_S = 10  # a 429's Retry-After: about one monthly PSY job
 RULES: tuple[str, ...] = ("psy", "exuber")  # kreislauf.bubble.psy_critical.RULES
 Month = Annotated[str, StringConstraints(pattern=r"^(18|19|20)[0-9]{2}-(0[1-9]|1[0-2])$")]
 
@@ -298,7 +299,10 @@ def register(app: FastAPI, ctx: "Context") -> None:
     responses: dict[int | str, dict[str, Any]] = {
         400: {"description": "The request body is not valid JSON."},
         409: {"description": f"No data directory is loaded (start with `{SERVE_COMMAND}`)."},
-        429: {"description": f"{ACTIVE_JOBS_MAX} bubble jobs are already queued or running."},
+        429: {
+            "description": f"{ACTIVE_JOBS_MAX} bubble jobs are already queued or running "
+            "(the Retry-After header says when to try again)."
+        },
     }
 
     def prepare(body: Any) -> tuple[SeriesInfo, pd.Series, dict[str, str]]:
@@ -315,6 +319,15 @@ def register(app: FastAPI, ctx: "Context") -> None:
             r = resampled_window(info, body.frequency, body.start, body.end)
         except InputError as err:
             raise invalid("frequency", err.problems[0].message, body.frequency) from err
+        if r.series.empty:
+            first, last = info.values.index[0], info.values.index[-1]
+            where = "start" if body.start is not None else "end"
+            raise invalid(
+                where,
+                f"no observations in this period: {info.id} runs from {first:%Y-%m} to "
+                f"{last:%Y-%m}",
+                getattr(body, where),
+            )
         return info, r.series, {"en": r.note("en"), "de": r.note("de")}
 
     def submit(kind: str, target: str, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -322,7 +335,9 @@ def register(app: FastAPI, ctx: "Context") -> None:
             active[:] = [j for j in active if j.status in ("queued", "running")]
             if len(active) >= ACTIVE_JOBS_MAX:
                 raise HTTPException(
-                    429, f"{len(active)} bubble jobs are queued or running; cancel one or wait"
+                    429,
+                    f"{len(active)} bubble jobs are queued or running; cancel one or wait",
+                    headers={"Retry-After": str(RETRY_AFTER_S)},
                 )
             job = ctx.jobs.submit(
                 kind,
@@ -352,6 +367,19 @@ def register(app: FastAPI, ctx: "Context") -> None:
             raise invalid(
                 "min_window", f"expected fewer than the {n} observations", body.min_window
             )
+        from kreislauf.bubble.psy import check_inputs
+        from kreislauf.errors import InputError
+
+        lags = body.lags if body.lag_selection == "fixed" else body.lag_selection
+        try:  # the job is accepted only once the engine would accept its inputs
+            check_inputs(
+                s, min_window=body.min_window, lags=lags, max_lags=max(1, body.lags), log=body.log
+            )
+        except InputError as err:
+            p = err.problems[0]
+            where = "start" if p.field == "series" and body.start is not None else p.field
+            fld = where if where in PsyRun.model_fields else "series"
+            raise invalid(fld, p.message, getattr(body, fld, None)) from None
         opts = body.model_dump(exclude={"series", "frequency", "start", "end"})
         return submit(
             "bubble-psy",

@@ -33,12 +33,17 @@ def _child(conn: Any, target: str, kwargs: dict[str, Any]) -> None:
             conn.send(("progress", float(fraction)))
 
     try:
-        fn = getattr(importlib.import_module(module), name)
-        conn.send(("done", fn(progress=progress, **kwargs)))
-    except InputError as err:
-        conn.send(("input", [(p.message, p.file, p.row, p.field) for p in err.problems]))
-    except Exception as err:  # reported to the job, never swallowed
-        conn.send(("error", f"{type(err).__name__}: {err}"))
+        try:
+            fn = getattr(importlib.import_module(module), name)
+            conn.send(("done", fn(progress=progress, **kwargs)))
+        except (BrokenPipeError, EOFError):
+            raise
+        except InputError as err:
+            conn.send(("input", [(p.message, p.file, p.row, p.field) for p in err.problems]))
+        except Exception as err:  # reported to the job, never swallowed
+            conn.send(("error", f"{type(err).__name__}: {err}"))
+    except (BrokenPipeError, EOFError):
+        return  # the server went away (shut down or cancelled): nobody is left to tell
     finally:
         conn.close()
 

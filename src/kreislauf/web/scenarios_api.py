@@ -8,7 +8,6 @@ the OpenAPI document states what can be changed, and an unknown parameter is a 4
 """
 
 import threading
-import warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -38,6 +37,7 @@ DRAWS = (10, 10_000)
 CHUNK = 250  # Monte Carlo draws per batched simulate call (progress and cancel between chunks)
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 ACTIVE_JOBS_MAX = 2  # as many as the job pool runs at once
+RETRY_AFTER_S = 5  # a 429's Retry-After: about one short Monte Carlo job
 VARIABLES_MAX = 8
 
 
@@ -111,8 +111,8 @@ class Adjustable:
 class ModelEntry:
     """One shipped model with what the page needs: adjustables, scenario files, variables.
 
-    ``calibration`` (the AI circuit's entries, :mod:`kreislauf.sfc.ai_params`) routes changed
-    raw values through ``calibrated_overrides`` so the derived values follow them;
+    ``calibration`` (the AI circuit's entries, :mod:`kreislauf.sfc.ai_params`) is the
+    recalibration layer of every run (:func:`kreislauf.sfc.precedence.resolve`);
     ``distributions`` are the model's declared Monte Carlo ranges (its uncertainty file).
     """
 
@@ -124,25 +124,6 @@ class ModelEntry:
     variables: tuple[str, ...]
     calibration: list[Any] | None = None
     distributions: list[Any] = field(default_factory=list)
-
-    @property
-    def raw_names(self) -> set[str]:
-        """Names of the calibration entries that can be changed (empty without calibration)."""
-        if self.calibration is None:
-            return set()
-        return {e.name for e in self.calibration if e.kind != "derived" and e.name != "COMMIT"}
-
-    def overrides(self, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
-        """Engine ``(params, initial)`` for changed values (scalars or arrays of shape (S,))."""
-        if self.calibration is None or not values:
-            return dict(values), None
-        from kreislauf.sfc.ai_params import calibrated_overrides
-
-        raw = self.raw_names
-        drawn = {k: np.asarray(v, dtype=float) for k, v in values.items() if k in raw}
-        params, initial = calibrated_overrides(self.calibration, drawn)
-        params.update({k: v for k, v in values.items() if k not in raw})
-        return params, initial
 
     def public(self) -> dict[str, Any]:
         """As the models endpoint lists it."""
@@ -326,23 +307,28 @@ def _changed(body: Any) -> dict[str, float]:
 
 
 def _simulate(
-    entry: ModelEntry, periods: int, values: dict[str, Any], scen: Any, strict: str | None = None
+    entry: ModelEntry,
+    periods: int,
+    values: dict[str, Any],
+    scen: Any,
+    strict: str | None = None,
+    draws: dict[str, Any] | None = None,
+    exclude: bool = False,
 ) -> Any:
-    """Run the model with changed ``values`` (through the calibration where there is one)."""
+    """Run the model with changed ``values`` and ``draws`` (the calibration, where there is
+    one, is the layer below the scenario: :func:`kreislauf.sfc.precedence.resolve`)."""
     from kreislauf.sfc import simulate
 
-    fixed = dict(values)
-    if fixed and scen is not None:  # the scenario's own calibration values are recalibrated too
-        fixed = {**{k: v for k, v in scen.params.items() if k in entry.raw_names}, **fixed}
     with np.errstate(all="ignore"):  # extreme values: reported as not runnable or excluded
-        params, initial = entry.overrides(fixed)
         return simulate(
             entry.model,
             periods,
-            params=params or None,
+            params=values or None,
             scenario=scen,
-            initial=initial,
             strict=strict,
+            calibration=entry.calibration,
+            draws=draws,
+            exclude=exclude,
         )
 
 
@@ -414,11 +400,10 @@ def register(app: FastAPI, ctx: "Context") -> None:
 
 @dataclass
 class _State:
-    """What the scenario routes of one app share: active jobs and cached baselines."""
+    """What the scenario routes of one app share: the active jobs (runs: ``ctx.memo``)."""
 
     active: list[Any] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    baselines: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
 
 
 BAD_BODY: dict[int | str, dict[str, Any]] = {
@@ -426,7 +411,10 @@ BAD_BODY: dict[int | str, dict[str, Any]] = {
 }
 JOB_RESPONSES: dict[int | str, dict[str, Any]] = {
     **BAD_BODY,
-    429: {"description": f"{ACTIVE_JOBS_MAX} scenario jobs are already queued or running."},
+    429: {
+        "description": f"{ACTIVE_JOBS_MAX} scenario jobs are already queued or running "
+        "(the Retry-After header says when to try again)."
+    },
 }
 
 
@@ -434,21 +422,30 @@ def _register_model(app: FastAPI, ctx: "Context", entry: ModelEntry, state: _Sta
     RunBody, McBody = _bodies(entry)
     name = entry.name
 
-    def baseline(periods: int) -> dict[str, Any]:
-        """The baseline's first ``periods`` periods, cut from one run of PERIODS_MAX (a period
-        depends only on earlier ones, so the cut equals a shorter run)."""
-        key = (name, PERIODS_MAX)
-        with state.lock:
-            if key not in state.baselines:
-                state.baselines[key] = _run(entry, PERIODS_MAX, {}, None, list(entry.variables))
-        full = state.baselines[key]
+    def shipped(scenario: str | None, periods: int) -> dict[str, Any]:
+        """The baseline's or a shipped scenario file's run, computed once per app and length
+        (the app's memo: a shipped run depends only on the model and the file)."""
+        scen = entry.scenarios.get(scenario) if scenario else None
+
+        def compute() -> dict[str, Any]:
+            return _run(entry, periods, {}, scen, list(entry.variables))
+
+        return ctx.memo.get(("sfc", name, scenario, periods), compute)
+
+    def cut(full: dict[str, Any], periods: int) -> dict[str, Any]:
+        """The first ``periods`` periods of a PERIODS_MAX run (a period depends only on
+        earlier ones, so the cut equals a shorter run); the figures are the short run's."""
         return {
             "ok": full["ok"],
             "error": full["error"],
             "paths": {v: p[:periods] for v, p in full["paths"].items()},
             "wealth": {k: p[:periods] for k, p in full["wealth"].items()},
-            "summary": None,  # the run's figures are those of the scenario run beside it
+            "summary": None,
         }
+
+    def baseline(periods: int) -> dict[str, Any]:
+        """The baseline's first ``periods`` periods (summary: that of the run beside it)."""
+        return cut(shipped(None, PERIODS_MAX), periods)
 
     def pick(out: dict[str, Any], variables: list[str]) -> dict[str, Any]:
         return {**out, "paths": {v: out["paths"].get(v) for v in variables}}
@@ -464,7 +461,7 @@ def _register_model(app: FastAPI, ctx: "Context", entry: ModelEntry, state: _Sta
             "scenario_file": body.scenario,
             "changed": changed,
             "baseline": pick(baseline(body.periods), variables),
-            "scenario": _run(entry, body.periods, changed, scen, variables),
+            "scenario": _scenario_run(entry, body.periods, changed, scen, variables, shipped),
         }
 
     run.__doc__ = f"Run {name} with a scenario file and changed values, beside its baseline."
@@ -491,7 +488,9 @@ def _register_model(app: FastAPI, ctx: "Context", entry: ModelEntry, state: _Sta
             state.active[:] = [j for j in state.active if j.status in ("queued", "running")]
             if len(state.active) >= ACTIVE_JOBS_MAX:
                 raise HTTPException(
-                    429, f"{len(state.active)} scenario jobs are queued or running; cancel one"
+                    429,
+                    f"{len(state.active)} scenario jobs are queued or running; cancel one",
+                    headers={"Retry-After": str(RETRY_AFTER_S)},
                 )
             job = ctx.jobs.submit(f"montecarlo-{name}", work)
             state.active.append(job)
@@ -507,6 +506,22 @@ def _register_model(app: FastAPI, ctx: "Context", entry: ModelEntry, state: _Sta
         responses=JOB_RESPONSES,
         operation_id=f"scenarios_{name}_montecarlo",
     )(montecarlo)
+
+
+def _scenario_run(
+    entry: ModelEntry,
+    periods: int,
+    changed: dict[str, Any],
+    scen: Any,
+    variables: list[str],
+    shipped: Any,
+) -> dict[str, Any]:
+    """A run with changed values (computed), or a shipped file's run (from the app's memo)."""
+    if changed:
+        return _run(entry, periods, changed, scen, variables)
+    sid = next((k for k, v in entry.scenarios.items() if v is scen), None)
+    out = shipped(sid, periods)
+    return {**out, "paths": {v: out["paths"].get(v) for v in variables if v in out["paths"]}}
 
 
 def _draws(
@@ -547,8 +562,6 @@ def _montecarlo(
     cancelled: Any,
 ) -> dict[str, Any]:
     """The Monte Carlo job: chunks of draws through the batched engine, quantile bands."""
-    from kreislauf.sfc import AccountingWarning
-
     n, T = body.draws, body.periods
     drawn, notes = _draws(entry, body, changed, declared)
     fixed = {k: v for k, v in changed.items() if k not in drawn}
@@ -558,13 +571,11 @@ def _montecarlo(
         if cancelled():
             raise Cancelled
         sl = slice(start, min(n, start + CHUNK))
-        values = {**fixed, **{p: d[sl] for p, d in drawn.items()}}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", AccountingWarning)
-            res = _simulate(entry, T, values, scen, strict="warn")
+        chunk = {p: d[sl] for p, d in drawn.items()}
+        res = _simulate(entry, T, fixed, scen, draws=chunk, exclude=True)
         for v in variables:
             paths[v][sl] = res.path(v)
-        broken[sl] = ~res.converged.all(axis=1) | (res.residual > res.tol).any(axis=1)
+        broken[sl] = res.failed
         progress(sl.stop / n)
     ok = ~broken
     bands: dict[str, Any] = {}
@@ -581,7 +592,7 @@ def _montecarlo(
         "variables": variables,
         "draws": n,
         "excluded": int(broken.sum()),
-        "excluded_reason": "not converged or accounting residual above tolerance",
+        "excluded_reason": "diverged, not solved or the books do not balance",
         "drawn": sorted(drawn),
         "declared": declared,
         "spread": body.spread,

@@ -20,6 +20,12 @@ def build(ctx: ReportContext) -> Section:
     atlas = load_atlas(ctx.atlas_dir)
     r = analyse(atlas.relations, atlas.entities)
     verified = analyse(atlas.relations, atlas.entities, FlowOptions(tiers="verified"))
+    from kreislauf.atlas.binding import BindingWeights
+
+    binding = analyse(
+        atlas.relations, atlas.entities, FlowOptions(binding=BindingWeights.binding_only())
+    )
+    sb = binding.summary()
     nm = null_model(r.edges, draws=499, seed=ctx.seed, max_length=r.max_length)
     s = r.summary()
     known = r.cycles.dropna(subset=["circular_usd_bn"])
@@ -40,6 +46,21 @@ def build(ctx: ReportContext) -> Section:
                 "unbeziffertem Schritt stehen mit unbekanntem Betrag da, nicht mit null. Nur "
                 f"Pflichtveröffentlichungen, Unternehmensmitteilungen und große Presse ergeben "
                 f"{len(verified.cycles)} Kreisläufe.",
+            )
+        )
+        + "</p><p>"
+        + escape(
+            t(
+                f"Counting only binding legs -- non-cancellable contracts and funded or delivered "
+                f"amounts, without letters of intent, cancellable and unknown commitments -- "
+                f"leaves {sb['cycles']} cycles and {sb['circular_usd_bn_total']:,.1f} bn USD of "
+                "circular dollars: most of the loop rests on deals whose bindingness the "
+                "documents found do not state.",
+                f"Zählt man nur bindende Schritte -- unkündbare Verträge, ausgezahlte oder "
+                f"gelieferte Beträge, ohne Absichtserklärungen, kündbare und unbekannte Zusagen --, "
+                f"bleiben {sb['cycles']} Kreisläufe und {sb['circular_usd_bn_total']:,.1f} Mrd. "
+                "USD zirkulärer Dollar: der größte Teil des Kreislaufs ruht auf Geschäften, deren "
+                "Verbindlichkeit die gefundenen Dokumente nicht angeben.",
             )
         )
         + "</p><p>"
@@ -76,6 +97,10 @@ def build(ctx: ReportContext) -> Section:
         ],
         key_figures={
             t("cycles of money in the atlas", "Geldkreisläufe im Atlas"): str(s["cycles"]),
+            t(
+                "circular dollars: all deals / binding only (USD bn)",
+                "zirkuläre Dollar: alle Geschäfte / nur bindende (Mrd. USD)",
+            ): f"{s['circular_usd_bn_total']:,.0f} / {sb['circular_usd_bn_total']:,.0f}",
             t(
                 "largest fully disclosed cycle (USD bn)",
                 "größter voll bezifferter Kreislauf (Mrd. USD)",

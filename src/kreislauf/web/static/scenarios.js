@@ -94,15 +94,26 @@ function draw(res) {
   $('summary').querySelector('tbody').innerHTML = Object.entries(sm).map(([k, v]) =>
     `<tr><th>${esc(k)}</th><td>${esc(typeof v === 'object' ? JSON.stringify(v) : v)}</td></tr>`).join('');
 }
+// An error never leaves the previous result on screen: the charts and the summary are
+// cleared and the status says what failed.
+function failed(where, message) {
+  const word = LANG === 'de' ? 'fehlgeschlagen' : 'failed';
+  for (const id of where) { Plotly.purge(id); }
+  if (where.includes('chart')) $('summary').querySelector('tbody').innerHTML = '';
+  const status = where.includes('mc-chart') ? $('job-status') : $('run-status');
+  status.textContent = `${word}: ${message}`;
+  status.classList.add('error');
+}
 function run() {
-  $('run-status').textContent = '…';
+  $('run-status').textContent = '…'; $('run-status').classList.remove('error');
   fetch(`/api/scenarios/${$('model').value}/run`, {method: 'POST',
     headers: {'Content-Type': 'application/json'}, body: JSON.stringify(chosen())})
     .then(r => r.json().then(j => [r.status, j])).then(([st, res]) => {
-      if (st !== 200) { $('run-status').textContent = explain(res.detail); return; }
-      $('run-status').textContent = res.scenario.ok ? 'ok' : res.scenario.error;
-      if (res.scenario.summary) draw(res);
-    });
+      if (st !== 200) { failed(['chart', 'worth'], explain(res.detail)); return; }
+      if (!res.scenario.ok) { failed(['chart', 'worth'], res.scenario.error); return; }
+      $('run-status').textContent = 'ok';
+      draw(res);
+    }).catch(err => failed(['chart', 'worth'], String(err)));
 }
 function drawBands(res) {
   const g = grid(res.variables.length), traces = [];
@@ -135,8 +146,8 @@ function poll() {
     if (j.status === 'running' || j.status === 'queued') { setTimeout(poll, 250); return; }
     $('cancel').disabled = true; $('mc').disabled = false;
     if (j.status === 'done') drawBands(j.result);
-    if (j.status === 'failed') $('job-status').textContent = statusWord('failed') + ': ' + j.error;
-  });
+    if (j.status === 'failed') failed(['mc-chart'], j.error);
+  }).catch(err => failed(['mc-chart'], String(err)));
 }
 function montecarlo() {
   const body = Object.assign(chosen(), current().distributions.length ?
@@ -144,11 +155,11 @@ function montecarlo() {
     spread: Number($('spread').value), seed: Number($('seed').value || 0),
     vary: [...document.querySelectorAll('#params tbody tr')].filter(r =>
       r.querySelector('.vary').checked).map(r => r.dataset.name)});
-  $('mc').disabled = true; $('progress').value = 0;
+  $('mc').disabled = true; $('progress').value = 0; $('job-status').classList.remove('error');
   fetch(`/api/scenarios/${$('model').value}/montecarlo`, {method: 'POST',
     headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)})
     .then(r => r.json().then(j => [r.status, j])).then(([st, j]) => {
-      if (st !== 202) { $('mc').disabled = false; $('job-status').textContent = explain(j.detail); return; }
+      if (st !== 202) { $('mc').disabled = false; failed(['mc-chart'], explain(j.detail)); return; }
       job = j.id; $('cancel').disabled = false; poll();
     });
 }
