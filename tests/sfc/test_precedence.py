@@ -32,19 +32,18 @@ def _targets(scen) -> list[str]:
     return list(scen.params) + [s.var for s in scen.shocks]
 
 
-def _check(cmp) -> None:
+def _check(cmp, name: str) -> None:
     base = cmp.runs["baseline"]
-    for name, path in shipped_scenarios().items():
-        scen = load_scenario(path)
-        run = cmp.runs[name]
-        for k, v in scen.params.items():  # the scenario's own value reached the engine
-            want = np.asarray(v, dtype=float).ravel()
-            got = run.path(k)[0, : want.size] if want.size > 1 else run.path(k)[0, :1]
-            np.testing.assert_allclose(got, want, err_msg=f"{name}: {k}")
-        for k in _targets(scen):
-            assert not np.allclose(run.path(k)[0], base.path(k)[0]), f"{name}: {k} as baseline"
-        out = OUTCOME[name]
-        assert not np.allclose(run.path(out)[0], base.path(out)[0]), f"{name}: {out} unmoved"
+    scen = load_scenario(shipped_scenarios()[name])
+    run = cmp.runs[name]
+    for k, v in scen.params.items():  # the scenario's own value reached the engine
+        want = np.asarray(v, dtype=float).ravel()
+        got = run.path(k)[0, : want.size] if want.size > 1 else run.path(k)[0, :1]
+        np.testing.assert_allclose(got, want, err_msg=f"{name}: {k}")
+    for k in _targets(scen):
+        assert not np.allclose(run.path(k)[0], base.path(k)[0]), f"{name}: {k} as baseline"
+    out = OUTCOME[name]
+    assert not np.allclose(run.path(out)[0], base.path(out)[0]), f"{name}: {out} unmoved"
 
 
 @pytest.fixture(scope="module")
@@ -52,20 +51,35 @@ def shipped():
     return shipped_comparison(periods=T)
 
 
-def test_every_shipped_scenario_differs_from_baseline(shipped) -> None:
-    assert set(OUTCOME) == set(shipped_scenarios())
-    _check(shipped)
+@pytest.fixture(scope="module")
+def recalibrated(shared_data):
+    return shipped_comparison(data_dir=shared_data, periods=T)
 
 
-def test_every_shipped_scenario_differs_with_data_dir(shared_data) -> None:
-    _check(shipped_comparison(data_dir=shared_data, periods=T))
-
-
-def test_cli_all_scenarios_with_data_dir_keeps_energy_ceiling(shared_data) -> None:
+@pytest.fixture(scope="module")
+def cli_recalibrated(shared_data):
     from kreislauf.cli.simulate import _run
 
-    cmp = _run("ai_circuit", None, True, None, 0, T, None, None, None, None, shared_data, True)
-    _check(cmp)
+    return _run("ai_circuit", None, True, None, 0, T, None, None, None, None, shared_data, True)
+
+
+def test_every_shipped_scenario_is_checked() -> None:
+    assert set(OUTCOME) == set(shipped_scenarios())
+
+
+@pytest.mark.parametrize("name", list(OUTCOME))
+def test_scenario_differs_from_baseline(shipped, name: str) -> None:
+    _check(shipped, name)
+
+
+@pytest.mark.parametrize("name", list(OUTCOME))
+def test_scenario_differs_from_baseline_with_data_dir(recalibrated, name: str) -> None:
+    _check(recalibrated, name)
+
+
+@pytest.mark.parametrize("name", list(OUTCOME))
+def test_cli_all_scenarios_with_data_dir_keeps_each_scenario(cli_recalibrated, name: str) -> None:
+    _check(cli_recalibrated, name)
 
 
 def test_order_of_the_layers() -> None:
