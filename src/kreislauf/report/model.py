@@ -25,7 +25,7 @@ class ReportContext:
         Atlas source directory; ``None`` means the atlas shipped in the package.
     data_dir : Path or None
         Directory of local market-data files (see ``kreislauf.data``); ``None``
-        means only what the store has cached.
+        means what the store has cached and, for the rest, the bundle.
     store_path : Path or None
         DuckDB store; ``None`` means none is used.
     seed : int
