@@ -79,7 +79,8 @@ def test_cli_load_rejects_bad_directory_and_leaves_store_unchanged(tmp_path: Pat
 
 def test_cli_without_data_dir_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KREISLAUF_DATA_DIR", raising=False)
-    res = runner.invoke(app, ["data", "show"])
+    # (data show without a directory lists the bundled data: tests/data/test_bundle.py)
+    res = runner.invoke(app, ["data", "load"])
     assert res.exit_code == 2 and "--data-dir" in res.output
 
 

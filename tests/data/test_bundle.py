@@ -96,3 +96,27 @@ def test_data_directory_and_store_override_the_bundle(shared_data, tmp_path):
     assert cached.origins["shiller"] == "bundle"
     full = load_market_data(shared_data, None)
     assert all(o == "data directory" for o in full.origins.values())
+
+
+def test_data_show_without_a_directory_lists_the_bundle(monkeypatch):
+    """``kreislauf data show`` on a fresh machine: the bundle, in the documented JSON shape."""
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from kreislauf.cli.main import app
+
+    monkeypatch.delenv("KREISLAUF_DATA_DIR", raising=False)
+    runner = CliRunner()
+    res = runner.invoke(app, ["data", "show", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert [r["family"] for r in rows] == list(bundled_families())
+    assert all(r["source"].startswith("kreislauf/data/bundle/") for r in rows)
+    jsonschema_rs = pytest.importorskip("jsonschema_rs")
+    schema = Path(__file__).resolve().parents[2] / "docs" / "schemas" / "data-show.schema.json"
+    assert jsonschema_rs.validator_for(json.loads(schema.read_text())).is_valid(rows)
+    res = runner.invoke(app, ["data", "show", "shiller", "--json"])
+    assert res.exit_code == 0 and len(json.loads(res.stdout)) == len(load_bundled("shiller").frame)
+    res = runner.invoke(app, ["data", "show", "sp500"])
+    assert res.exit_code == 2 and "not in the data bundled" in res.output

@@ -97,3 +97,16 @@ def test_cli_report_on_a_fresh_machine(fresh_home):
     assert "No market data was found" not in html
     assert "PSY episodes in the S&amp;P 500&#x27;s price-dividend ratio" in html
     assert not (fresh_home / ".cache").exists()  # the report never creates a store
+
+
+def test_key_figure_cards_carry_a_line_of_context(sections, tmp_path):
+    """Each of the bubble section's cards says what its number is measured against."""
+    from kreislauf.report.build import render_html
+    from kreislauf.report.model import KeyFigure
+
+    en = sections["en"]
+    assert all(isinstance(v, KeyFigure) and v.context for v in en.key_figures.values())
+    cape = next(v for k, v in en.key_figures.items() if "CAPE" in k)
+    assert str(cape) == "38.1 (2026-04)" and "median since 1881: 16.6" in cape.context
+    html = render_html([en], ReportContext())
+    assert '<span class="kfc">median since 1881: 16.6; dot-com peak 44.2</span>' in html

@@ -120,7 +120,8 @@ def load_market_data(
     out = MarketData()
     parts: list[str] = []
     if data_dir is not None:
-        from kreislauf.data.directory import discover, load_file, shown_path
+        from kreislauf.data.directory import discover, load_file
+        from kreislauf.paths import shown_path
 
         found = discover(Path(data_dir))
         for fam in families:
@@ -133,6 +134,7 @@ def load_market_data(
             out.origins[fam] = "data directory"
         parts.append(f"data directory {shown_path(Path(data_dir))}")
     elif store_path is not None and Path(store_path).is_file():
+        from kreislauf.paths import scrub
         from kreislauf.store import Store
 
         with Store(store_path) as st:
@@ -146,7 +148,8 @@ def load_market_data(
                         if col in frame:
                             frame[col] = pd.to_datetime(frame[col])
                     out.frames[fam] = frame
-                    out.sources[fam] = (f"store table {name} (from {prov.get(name, '?')})",)
+                    origin = scrub(str(prov.get(name, "?")))  # the directory it was loaded from
+                    out.sources[fam] = (f"store table {name} (from {origin})",)
                     out.origins[fam] = "store"
         if out.frames:
             parts.append("store")
@@ -156,7 +159,8 @@ def load_market_data(
         used = [f for f in bundled_families() if f in families and f not in out.frames]
         for fam in used:
             ds = load_bundled(fam)
-            assert ds is not None  # bundled_families() lists only bundled families
+            if ds is None:  # bundled_families() lists only what the bundle holds
+                raise RuntimeError(f"bundle manifest names {fam!r} but holds no file for it")
             out.frames[fam] = ds.frame
             out.sources[fam] = (ds.source,)
             out.origins[fam] = "bundle"

@@ -36,13 +36,20 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
     out: Path | None = typer.Option(None, "--out", help="Export (.csv/.parquet/.json)."),
 ) -> None:
-    """Coverage of each file family found (file, first/last date, rows, symbols)."""
+    """Coverage of each file family found (file, first/last date, rows, symbols).
+
+    Without a data directory: the data bundled with the package.
+    """
     import pandas as pd
 
+    from kreislauf.data import resolve_data_dir
     from kreislauf.data.directory import BY_NAME, discover, load_family, load_file
     from kreislauf.paths import shown_path
 
     with handle_errors():
+        if resolve_data_dir(data_dir) is None:
+            _show_bundle(family, as_json, out)
+            return
         d = _need_dir(data_dir)
         if family is not None:
             sets = load_family(d, family)
@@ -74,6 +81,41 @@ def show(
             out=out,
             render=lambda con: con.print(frame_table(table, title=f"data in {shown_path(d)}")),
         )
+
+
+def _show_bundle(family: str | None, as_json: bool, out: Path | None) -> None:
+    """``data show`` without a directory: the bundle's coverage, or one bundled family."""
+    import pandas as pd
+
+    from kreislauf.data.embedded import bundled_families, load_bundled
+    from kreislauf.errors import InputError
+
+    if family is not None:
+        ds = load_bundled(family)
+        if ds is None:
+            raise InputError.single(
+                f"{family!r} is not in the data bundled with kreislauf (it holds "
+                f"{', '.join(bundled_families())}); pass --data-dir for other families",
+                field="family",
+            )
+        emit(
+            ds.frame,
+            as_json=as_json,
+            out=out,
+            render=lambda con: con.print(frame_table(ds.frame, title=f"{family} (bundled)")),
+        )
+        return
+    table = pd.DataFrame([load_bundled(f).coverage() for f in bundled_families()])
+    emit(
+        table,
+        as_json=as_json,
+        out=out,
+        render=lambda con: con.print(
+            frame_table(
+                table, title="data bundled with kreislauf (no --data-dir; see DATA-LICENSES.md)"
+            )
+        ),
+    )
 
 
 @app.command()

@@ -123,35 +123,10 @@ def discover(data_dir: Path) -> dict[str, list[Path]]:
     return {f.name: sorted(data_dir.rglob(f.pattern)) for f in FAMILIES}
 
 
-def shown_path(path: Path, root: Path | None = None) -> str:
-    """How a file or directory is named in outputs: never an absolute path of this machine.
-
-    Parameters
-    ----------
-    path : Path
-        A data file or directory.
-    root : Path, optional
-        The data directory: a file under it is named relative to it (``shiller/x.csv``).
-
-    Returns
-    -------
-    str
-        Relative to ``root``, else relative to the working directory, else ``…/<name>``.
-    """
-    p = Path(path)
-    for base in (root, Path.cwd()):
-        if base is None:
-            continue
-        try:
-            rel = p.resolve().relative_to(Path(base).resolve())
-        except ValueError:
-            continue
-        return rel.as_posix() or "."
-    return p.as_posix() if not p.is_absolute() else f"…/{p.name}"
-
-
 def load_file(family: str, path: Path, root: Path) -> L.Dataset:
     """Load one file of ``family``; its ``source`` is named relative to the data directory."""
+    from kreislauf.paths import shown_path
+
     ds = BY_NAME[family].load(path)
     return dataclasses.replace(ds, source=shown_path(path, root))
 

@@ -25,7 +25,7 @@ class ReportContext:
         Atlas source directory; ``None`` means the atlas shipped in the package.
     data_dir : Path or None
         Directory of local market-data files (see ``kreislauf.data``); ``None``
-        means only what the store has cached.
+        means what the store has cached and, for the rest, the bundle.
     store_path : Path or None
         DuckDB store; ``None`` means none is used.
     seed : int
@@ -54,6 +54,20 @@ class ReportContext:
         return de if self.lang == "de" else en
 
 
+@dataclass(frozen=True)
+class KeyFigure:
+    """A headline number with one line of context (what it is measured against, or on).
+
+    A section's ``key_figures`` map a label to a plain string or to a ``KeyFigure``.
+    """
+
+    value: str
+    context: str = ""
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @dataclass
 class Section:
     """One section of the report.
@@ -71,7 +85,8 @@ class Section:
     tables : list of (caption, DataFrame)
         Tables rendered after the figures.
     key_figures : dict
-        Headline numbers for the executive summary: label -> formatted value.
+        Headline numbers for the executive summary: label -> formatted value (a string, or
+        a :class:`KeyFigure` with one line of context).
     sources : list of str
         Data files, atlas versions and URLs the section used.
     notes : list of str
@@ -86,7 +101,7 @@ class Section:
     html: str = ""
     figures: list[go.Figure] = field(default_factory=list)
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
-    key_figures: dict[str, str] = field(default_factory=dict)
+    key_figures: dict[str, str | KeyFigure] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     available: bool = True

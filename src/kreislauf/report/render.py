@@ -23,6 +23,7 @@ th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-ali
 th{background:#f6f8fa} .kf{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));
 gap:.6rem} .kf div{background:#f6f8fa;border-radius:6px;padding:.6rem}
 .kf b{display:block;font-size:1.25rem} .muted{color:#57606a;font-size:.88rem}
+.kfc{display:block;color:#57606a;font-size:.8rem;margin-top:.2rem}
 .unavailable{background:#fff8c5;padding:.6rem;border-radius:6px} nav a{margin-right:1rem}
 .tablewrap{overflow-x:auto;max-height:520px;overflow-y:auto}
 </style>
@@ -34,8 +35,9 @@ gap:.6rem} .kf div{background:#f6f8fa;border-radius:6px;padding:.6rem}
 <nav>{% for s in sections %}<a href="#{{ s.key }}">{{ s.title }}</a>{% endfor %}
 <a href="#reproduce">{{ t_reproduce }}</a></nav>
 <h2 id="summary">{{ t_summary }}</h2>
-<div class="kf">{% for s in sections %}{% for label, value in s.key_figures.items() %}
-<div><b>{{ value }}</b>{{ label }} <a href="#{{ s.key }}">↓</a></div>{% endfor %}{% endfor %}</div>
+<div class="kf">{% for s in sections %}{% for label, value, context in s.key_figures %}
+<div><b>{{ value }}</b>{{ label }} <a href="#{{ s.key }}">↓</a>{% if context %}
+<span class="kfc">{{ context }}</span>{% endif %}</div>{% endfor %}{% endfor %}</div>
 {% for s in sections %}
 <section id="{{ s.key }}">
 <h2>{{ s.title }}</h2>
@@ -86,7 +88,10 @@ def render(sections: list[Section], ctx: ReportContext, meta: dict[str, Any]) ->
                 "available": s.available,
                 "notes": scrub(s.notes, root),
                 "sources": scrub(s.sources, root),
-                "key_figures": scrub(s.key_figures, root),
+                "key_figures": [
+                    scrub([label, str(v), getattr(v, "context", "")], root)
+                    for label, v in s.key_figures.items()
+                ],
                 "figure_html": [
                     f.to_html(include_plotlyjs=False, full_html=False, config={"responsive": True})
                     for f in s.figures

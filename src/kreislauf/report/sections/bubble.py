@@ -24,7 +24,7 @@ from kreislauf.report.bubble_tests import (
 )
 from kreislauf.report.build import escape
 from kreislauf.report.figures import human_columns, readable
-from kreislauf.report.model import ReportContext, Section
+from kreislauf.report.model import KeyFigure, ReportContext, Section
 from kreislauf.report.provenance import data_note
 
 __all__ = ["LPPLS_DAYS", "LPPLS_OPTIONS", "LPPLS_SERIES", "PSY_REPS", "build"]
@@ -116,8 +116,14 @@ def build(ctx: ReportContext) -> Section:
         )
         html.append(_p(data_note(ctx, data, "shiller")))
         figures.append(m.index.plot())
-        key[t("S&P 500 CAPE", "CAPE des S&P 500")] = (
-            f"{_num(s.get('cape_latest'))} ({s.get('cape_latest_month')})"
+        key[t("S&P 500 CAPE", "CAPE des S&P 500")] = KeyFigure(
+            f"{_num(s.get('cape_latest'))} ({s.get('cape_latest_month')})",
+            t(
+                f"median since 1881: {_num(s.get('cape_median'))}; dot-com peak "
+                f"{_num(s.get('cape_peak_to_2001'))}",
+                f"Median seit 1881: {_num(s.get('cape_median'))}; Dotcom-Gipfel "
+                f"{_num(s.get('cape_peak_to_2001'))}",
+            ),
         )
     if m.stocks is not None:
         f = m.stocks.to_frame()
@@ -176,10 +182,18 @@ def build(ctx: ReportContext) -> Section:
         html.append(_p(data_note(ctx, data, "concentration")))
         figures.append(m.concentration.plot())
         key[t("Magnificent-7 share of the S&P 500", "Anteil der Magnificent 7 am S&P 500")] = (
-            f"{_pct(cs['mag7_share'])} ({cs['last']})"
+            KeyFigure(
+                f"{_pct(cs['mag7_share'])} ({cs['last']})",
+                t(
+                    f"of its market cap, Alphabet once; range since {cs['first']}: "
+                    f"{_pct(cs['mag7_share_min'])}-{_pct(cs['mag7_share_max'])}",
+                    f"seines Börsenwerts, Alphabet einmal; Spanne seit {cs['first']}: "
+                    f"{_pct(cs['mag7_share_min'])}-{_pct(cs['mag7_share_max'])}",
+                ),
+            )
         )
         key[t("largest-7 share of the S&P 500", "Anteil der sieben größten am S&P 500")] = (
-            f"{_pct(cs['top7_share'])} ({cs['last']})"
+            KeyFigure(f"{_pct(cs['top7_share'])} ({cs['last']})", cs["top7_members"])
         )
     # -- capex and required revenue ---------------------------------------------------------
     if m.capex is not None:
@@ -211,7 +225,13 @@ def build(ctx: ReportContext) -> Section:
                     f"hyperscaler capex {y} (USD bn)",
                     f"Investitionen der Hyperscaler {y} (Mrd. USD)",
                 )
-            ] = _num(v["capex_usd_bn"], 0)
+            ] = KeyFigure(
+                _num(v["capex_usd_bn"], 0),
+                t(
+                    f"{syms}: {_pct(v['capex_to_revenue'])} of their revenue",
+                    f"{syms}: {_pct(v['capex_to_revenue'])} ihres Umsatzes",
+                ),
+            )
         ttm = pd.DataFrame(
             [
                 {
@@ -277,7 +297,13 @@ def build(ctx: ReportContext) -> Section:
                 "required revenue, lower bound (USD bn a year)",
                 "erforderlicher Umsatz, Untergrenze (Mrd. USD/Jahr)",
             )
-        ] = _num(r["required_revenue_usd_bn"], 0)
+        ] = KeyFigure(
+            _num(r["required_revenue_usd_bn"], 0),
+            t(
+                "10 % return, six-year life, no operating costs; the article: 650",
+                "10 % Rendite, sechs Jahre Lebensdauer, keine Betriebskosten; der Artikel: 650",
+            ),
+        )
         rf = m.required.to_frame()
         rf["value"] = rf["value"].map(lambda v: f"{v:,.4g}")
         rf["kind"] = rf["kind"].map(
@@ -365,7 +391,17 @@ def build(ctx: ReportContext) -> Section:
                 "series in an explosive episode now (PSY)",
                 "Reihen aktuell in explosiver Phase (PSY)",
             )
-        ] = f"{len(ongoing)} / {len(rows)}"
+        ] = KeyFigure(
+            f"{len(ongoing)} / {len(rows)}",
+            t(
+                "PSY on the S&P 500 price-dividend ratio"
+                + (" and the price series" if len(rows) > 1 else "")
+                + f"; 95 % level, {PSY_REPS} replications",
+                "PSY auf dem Kurs-Dividenden-Verhältnis des S&P 500"
+                + (" und den Kursreihen" if len(rows) > 1 else "")
+                + f"; 95 %-Niveau, {PSY_REPS} Replikationen",
+            ),
+        )
     # -- LPPLS -------------------------------------------------------------------------------
     fits, why = lppls_fits(data, ctx.seed)
     if fits:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kreislauf.report.build import escape
 from kreislauf.report.figures import readable
-from kreislauf.report.model import ReportContext, Section
+from kreislauf.report.model import KeyFigure, ReportContext, Section
 
 VERDICT_DE = {
     "supported": "gestützt",
@@ -97,7 +97,13 @@ def build(ctx: ReportContext) -> Section:
         key_figures={
             t(
                 "article claims contradicted by the data", "von den Daten widerlegte Behauptungen"
-            ): f"{s['contradicted']} / {s['claims']}"
+            ): KeyFigure(
+                f"{s['contradicted']} / {s['claims']}",
+                t(
+                    f"{s['supported']} supported, {s['not_checkable']} not checkable",
+                    f"{s['supported']} gestützt, {s['not_checkable']} nicht prüfbar",
+                ),
+            )
         },
         sources=sorted({src for x in r.findings for src in x.sources})[:40],
         notes=[

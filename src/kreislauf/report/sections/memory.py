@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kreislauf.report.build import escape
 from kreislauf.report.figures import human_columns, readable
-from kreislauf.report.model import ReportContext, Section
+from kreislauf.report.model import KeyFigure, ReportContext, Section
 
 
 def build(ctx: ReportContext) -> Section:
@@ -88,7 +88,13 @@ def build(ctx: ReportContext) -> Section:
             t(
                 "DRAM kit price peak with the letters (x mid-2025)",
                 "DRAM-Kit-Preisspitze mit den Absichtserklärungen (x Mitte 2025)",
-            ): (f"{s_l['peak_multiple']:.1f}x"),
+            ): KeyFigure(
+                f"{s_l['peak_multiple']:.1f}x",
+                t(
+                    f"in {s_l['peak_month']}; without hoarding {s_0['peak_multiple']:.2f}x",
+                    f"im {s_l['peak_month']}; ohne Horten {s_0['peak_multiple']:.2f}-fach",
+                ),
+            ),
         },
         sources=sources,
         notes=notes,
