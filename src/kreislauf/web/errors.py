@@ -18,20 +18,12 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from kreislauf.errors import ECHO_MAX, clip
+
 __all__ = ["ECHO_MAX", "MESSAGE_MAX", "clip", "install", "json_safe"]
 
-ECHO_MAX = 200
-"""At most this many characters of a user's input are echoed back."""
 MESSAGE_MAX = 500
-"""Longest error message (the echoed part is within ECHO_MAX)."""
-
-
-def clip(text: str, limit: int = ECHO_MAX) -> str:
-    """``text`` cut to ``limit`` characters (with an ellipsis and the full length)."""
-    text = str(text)
-    if len(text) <= limit:
-        return text
-    return f"{text[: max(0, limit - 30)]}... ({len(text)} characters)"
+"""Longest error message of the API (the echoed part is within ECHO_MAX)."""
 
 
 def json_safe(value: Any, depth: int = 0) -> Any:

@@ -162,19 +162,11 @@ def build(ctx: ReportContext) -> Section:
     sentences = outcome_sentences(ctx, o, listed)
     sentences_b = outcome_sentences(ctx, runs["binding"]["openai"], listed)
     unresolved_listed = [n for n in so["unresolved"] if n in listed]
-    top = o.to_frame()
-    top = top[top["outcome"] != "unaffected"][
-        [
-            "node",
-            "balance_sheet",
-            "balance_sheet_as_of",
-            "equity_usd_bn",
-            "realised_loss_usd_bn",
-            "exposure_usd_bn",
-            "equity_left_realised_usd_bn",
-            "outcome",
-        ]
-    ].round(2)
+    top = pd.DataFrame(o.outcome_records()).drop(
+        columns=["name", "reason", "equity_left_realised_share"]
+    )
+    num = top.select_dtypes("number").columns
+    top[num] = top[num].round(2)
     top["outcome"] = [t(x, OUTCOME_DE.get(x, x)) for x in top["outcome"]]
     top["balance_sheet"] = [t(x, SHEET_DE.get(x, x)) for x in top["balance_sheet"]]
     top = top.rename(
