@@ -110,12 +110,18 @@ def outcome_sentences(ctx: ReportContext, result: Any, listed: set[str]) -> list
                 )
             )
         else:
+            exp = max(r.exposure_usd_bn, 0.0)
+            amount = _money(loss) if abs(exp - loss) < 0.05 else f"{_money(loss)} to {_money(exp)}"
+            if r.outcome == "unresolved" and r.balance_sheet == "unknown":
+                why_en = "no balance sheet was found, so whether it absorbs the loss is unknown"
+                why_de = "keine Bilanz gefunden, daher ist offen, ob es den Verlust trägt"
+            else:
+                why_en = why_de = r.reason
             out.append(
                 t(
-                    f"{r.name} loses {_money(loss)} to {_money(max(r.exposure_usd_bn, 0.0))} bn "
-                    f"USD; outcome {r.outcome}: {r.reason}.",
-                    f"{r.name} verliert {_money(loss)} bis {_money(max(r.exposure_usd_bn, 0.0))} "
-                    f"Mrd. USD; Ergebnis {OUTCOME_DE.get(r.outcome, r.outcome)}.",
+                    f"{r.name} loses {amount} bn USD within a year; {r.outcome}: {why_en}.",
+                    f"{r.name} verliert binnen eines Jahres {amount} Mrd. USD; "
+                    f"{OUTCOME_DE.get(r.outcome, r.outcome)}: {why_de}.",
                 )
             )
     return out
@@ -161,7 +167,8 @@ def build(ctx: ReportContext) -> Section:
     so = o.summary()
     sentences = outcome_sentences(ctx, o, listed)
     sentences_b = outcome_sentences(ctx, runs["binding"]["openai"], listed)
-    unresolved_listed = [n for n in so["unresolved"] if n in listed]
+    names = dict(zip(ent["id"], ent["name"], strict=True))
+    unresolved_listed = [names.get(n, n) for n in so["unresolved"] if n in listed]
     top = pd.DataFrame(o.outcome_records()).drop(
         columns=["name", "reason", "equity_left_realised_share"]
     )
@@ -293,11 +300,13 @@ def build(ctx: ReportContext) -> Section:
         )
         + "</p>"
     )
-    biggest = max(
-        (r for r in o.outcome_records() if r["node"] in listed),
-        key=lambda r: r["realised_loss_usd_bn"],
-        default=None,
-    )
+    # the listed company hit hardest against its own buffer (loss over book equity)
+    hit = [
+        r
+        for r in o.outcome_records()
+        if r["node"] in listed and r["equity_usd_bn"] and r["equity_usd_bn"] > 0
+    ]
+    worst = max(hit, key=lambda r: r["realised_loss_usd_bn"] / r["equity_usd_bn"], default=None)
     key_figures = {
         t(
             "realised loss if OpenAI pays nothing due this year (USD bn)",
@@ -308,13 +317,15 @@ def build(ctx: ReportContext) -> Section:
             "dasselbe, nur bindende Zusagen (Mrd. USD)",
         ): f"{runs['binding']['openai'].summary()['realised_loss_usd_bn']:,.0f}",
     }
-    if biggest is not None:
+    if worst is not None:
+        verdict = t(worst["outcome"], OUTCOME_DE.get(worst["outcome"], worst["outcome"]))
         key_figures[
             t(
-                f"{biggest['name']}: loss if OpenAI pays nothing (USD bn)",
-                f"{biggest['name']}: Verlust, wenn OpenAI nichts zahlt (Mrd. USD)",
+                f"{worst['name']}: loss if OpenAI pays nothing / book equity (USD bn): {verdict}",
+                f"{worst['name']}: Verlust, wenn OpenAI nichts zahlt / Buch-Eigenkapital "
+                f"(Mrd. USD): {verdict}",
             )
-        ] = _money(biggest["realised_loss_usd_bn"])
+        ] = f"{worst['realised_loss_usd_bn']:,.1f} / {worst['equity_usd_bn']:,.1f}"
     return Section(
         key="contagion",
         title=t(
