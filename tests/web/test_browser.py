@@ -70,6 +70,14 @@ def test_claims_page_filters_by_verdict(page, live_server: str, screenshot_dir: 
         "#claims tbody tr", "rows => rows.map(r => r.dataset.verdict)"
     )
     assert verdicts and set(verdicts) == {"contradicted"}
+    # the verdicts and their header are German on the German page
+    shown = set(
+        page.eval_on_selector_all(
+            "#claims tbody tr td:nth-child(3)", "c => c.map(x => x.innerText)"
+        )
+    )
+    assert shown == {"widerlegt"}
+    assert page.inner_text("#claims thead th:nth-child(3)") == "Urteil"
     _screenshot(page, screenshot_dir, "claims")
 
 

@@ -73,6 +73,10 @@ _STRINGS = {
         "Jede quantitative Behauptung der fünf Artikel, geprüft an den Daten.",
     ),
     "all_verdicts": ("all verdicts", "alle Urteile"),
+    "verdict": ("verdict", "Urteil"),
+    "supported": ("supported", "gestützt"),
+    "contradicted": ("contradicted", "widerlegt"),
+    "not_checkable": ("not checkable", "nicht prüfbar"),
     "claim": ("claim", "Behauptung"),
     "evidence": ("evidence", "Beleg"),
     "scarcity_intro": (
@@ -178,10 +182,11 @@ value="0"></label> <span class="muted">{t("cycles", lang)}: <b id="n-cycles">…
 def _claims(lang: str) -> str:
     return f"""<p>{t("claims_intro", lang)}</p>
 <div><select id="verdict"><option value="">{t("all_verdicts", lang)}</option>
-<option value="supported">supported</option><option value="contradicted">contradicted</option>
-<option value="not checkable">not checkable</option></select>
+<option value="supported">{t("supported", lang)}</option>
+<option value="contradicted">{t("contradicted", lang)}</option>
+<option value="not checkable">{t("not_checkable", lang)}</option></select>
 <span class="muted"><span id="count">0</span> {t("shown", lang)}</span></div>
-<table id="claims"><thead><tr><th>id</th><th>{t("claim", lang)}</th><th>verdict</th>
+<table id="claims"><thead><tr><th>id</th><th>{t("claim", lang)}</th><th>{t("verdict", lang)}</th>
 <th>{t("evidence", lang)}</th></tr></thead><tbody></tbody></table>"""
 
 
