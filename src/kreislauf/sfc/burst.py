@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kreislauf.results import Result
+from kreislauf.sfc.axes import quarter_ticks
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -232,6 +233,8 @@ class ScenarioComparison(Result):
             x = [quarter_label(t) for t in range(1, cube.shape[1] + 1)]
             fig.add_scatter(x=x, y=cube[0, :, names.index(variable)], name=name, mode="lines")
         fig.update_layout(yaxis_title=f"{variable} (USD bn)", legend_title="scenario")
+        if self.runs:
+            quarter_ticks(fig, list(fig.data[0].x))
         return fig
 
 

@@ -375,6 +375,10 @@ class MonteCarloResult(Result):
             )
         fig.add_scatter(x=x, y=q[2], mode="lines", line={"color": "rgb(31,119,180)"}, name="median")
         fig.update_layout(yaxis_title=variable, title=f"{variable}: {self.n_draws} draws")
+        if self.start is not None:
+            from kreislauf.sfc.axes import quarter_ticks
+
+            quarter_ticks(fig, x)
         return fig
 
 
