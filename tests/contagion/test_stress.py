@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from kreislauf.contagion.balance_sheets import load_balance_sheets
@@ -147,3 +148,40 @@ def test_bad_scenarios_and_balance_sheets(mini_atlas, mini_bs, write_bs):
     m = map_atlas(mini_atlas)
     with pytest.raises(InputError, match="does not fit"):
         stress_test(m, load_balance_sheets(tight, m.nodes), Scenario(default_node="lab"))
+
+
+def test_a_private_company_s_reported_cash_is_its_buffer_flagged_as_an_estimate(
+    mini_atlas, tmp_path
+):
+    from contagion.conftest import balance_sheet_rows
+
+    # vc holds a 40 stake in lab and has no balance sheet, only press-reported cash of 50:
+    # that cash is its buffer (an estimate), so losing the stake (40) it survives, and says
+    # that the outcome rests on an estimate.
+    figs = balance_sheet_rows([("cloud", 5, 20), ("chipco", 100, 10)])
+    est = figs.iloc[[0]].assign(
+        entity_id="vc",
+        metric="cash",
+        value=50,
+        estimate="true",
+        tier="major_press",
+        source_outlet="Reuters",
+        source_quote="cash of $50 billion",
+        notes="press",
+    )
+    path = tmp_path / "bs_est.csv"
+    pd.concat([figs, est]).to_csv(path, index=False)
+    sheets = load_balance_sheets(path, ("cloud", "chipco", "vc"))
+    vc = sheets.set_index("id").loc["vc"]
+    assert vc["estimate"] and vc["equity_usd_bn"] == 50 and vc["external_liabilities_usd_bn"] == 0
+    assert "estimate" in vc["basis"]
+    r = run(mini_atlas, path, Scenario(default_node="lab"), model="en", seniority="pari_passu")
+    f = rows(r)
+    assert f.loc["vc", "outcome"] == "survives"
+    assert f.loc["vc", "balance_sheet"] == "estimate"
+    assert "rests on an estimate" in f.loc["vc", "reason"]
+    assert r.summary()["nodes_on_estimates"] == ["vc"]
+    # without estimates the same node is unknown, and its outcome unresolved
+    assert "vc" not in set(
+        load_balance_sheets(path, ("cloud", "chipco", "vc"), estimates=False)["id"]
+    )

@@ -24,6 +24,7 @@ import pandas as pd
 from kreislauf.atlas.evidence import check_evidence, numbers_in
 from kreislauf.atlas.schema import TIERS
 from kreislauf.errors import InputError, Problem
+from kreislauf.paths import shown_path
 
 SHIPPED_BALANCE_SHEETS = Path(__file__).with_name("data") / "balance_sheets.csv"
 COLUMNS = (
@@ -82,11 +83,9 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
 def _name(p: Path) -> str:
-    """How a file is named in messages: shipped files as package resources."""
-    try:
-        return "kreislauf:" + p.resolve().relative_to(Path(__file__).parent.resolve()).as_posix()
-    except ValueError:
-        return p.name if not p.is_absolute() else str(p)
+    """How a file is named in messages: shipped files as package resources, a user's as given."""
+    shown = shown_path(p)
+    return shown if shown.startswith("kreislauf/") else str(p)
 
 
 def load_financials(

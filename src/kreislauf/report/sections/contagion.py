@@ -366,7 +366,7 @@ def build(ctx: ReportContext) -> Section:
         key_figures=key_figures,
         sources=[
             f"atlas {atlas.version} (relations.csv)",
-            "kreislauf:data/balance_sheets.csv",
+            "kreislauf/contagion/data/balance_sheets.csv",
         ],
         notes=[
             t(
