@@ -185,3 +185,18 @@ def test_a_private_company_s_reported_cash_is_its_buffer_flagged_as_an_estimate(
     assert "vc" not in set(
         load_balance_sheets(path, ("cloud", "chipco", "vc"), estimates=False)["id"]
     )
+
+
+def test_balance_sheet_figures_follow_the_atlas_evidence_rules(tmp_path):
+    from contagion.conftest import balance_sheet_rows
+
+    figs = balance_sheet_rows([("cloud", 5, 20)])
+    bad = figs.assign(tier="secondary", notes="")  # a secondary figure says what was searched
+    bad.loc[1, ["tier", "source_quote"]] = ["filing", "total liabilities 20"]  # no form etc.
+    path = tmp_path / "bad_ev.csv"
+    bad.to_csv(path, index=False)
+    with pytest.raises(InputError) as info:
+        load_balance_sheets(path, ("cloud",))
+    found = {(p.row, p.field) for p in info.value.problems}
+    assert (1, "notes") in found
+    assert {(2, "source_form"), (2, "source_period"), (2, "source_accession")} <= found

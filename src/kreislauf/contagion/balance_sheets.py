@@ -173,7 +173,7 @@ def load_financials(
             in_bn = METRICS[metric] == "bn"
             amount = {"amount_usd_bn": str(abs(v)) if in_bn and v else ""}
             own = (domains or {}).get(node, [])
-            check_evidence({**rec, **amount, "notes": rec["notes"] or "-"}, own, bad)
+            check_evidence({**rec, **amount}, own, bad)
             if not in_bn and not any(
                 abs(x - v) <= step / 2 + 1e-9 for x, step in numbers_in(rec["source_quote"])
             ):
