@@ -15,10 +15,8 @@ import platform
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
-from kreislauf.web.loadtest import run_load
+from kreislauf.web.loadtest import run_load, wait_until_up
 
 
 def _free_port() -> int:
@@ -52,12 +50,7 @@ def main() -> None:
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(url + "/api/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(url)
         run_load(url, clients=5, seconds=2.0)  # warm-up: caches, imports
         r = run_load(url, clients=args.clients, seconds=args.seconds)
     finally:

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, fields
 import numpy as np
 import pandas as pd
 
-from kreislauf.atlas.schema import BINDING
+from kreislauf.atlas.schema import BINDING, BINDING_LEGS
 from kreislauf.errors import InputError
 
 
@@ -50,7 +50,7 @@ class BindingWeights:
     @classmethod
     def binding_only(cls) -> BindingWeights:
         """Only legal obligations: non-cancellable contracts and funded or delivered legs."""
-        return cls(non_binding=0.0, cancellable=0.0, unknown=0.0)
+        return cls(**{c: float(c in BINDING_LEGS) for c in BINDING})
 
     @classmethod
     def parse(cls, text: str) -> BindingWeights:

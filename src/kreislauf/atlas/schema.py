@@ -133,8 +133,6 @@ BINDING = ("non_binding", "cancellable", "non_cancellable", "funded", "unknown")
 BINDING_LEGS = ("non_cancellable", "funded")  # what "binding only" keeps
 RECOURSE = ("full", "limited", "non_recourse", "unknown")
 SHARE_OF = ("revenue", "rpo", "backlog", "receivables")
-# Types that are facts about a relationship, not a payment: never a flow or obligation.
-FACT_TYPES = ("customer_share",)
 
 ENTITY_ID = re.compile(r"^[a-z0-9_]+$")
 RELATION_ID = re.compile(r"^R\d+$")

@@ -25,6 +25,28 @@ DEFAULT_MIX: tuple[tuple[str, str, dict[str, Any] | None], ...] = (
 )
 
 
+def _check_loopback(base_url: str) -> None:
+    host = urlparse(base_url).hostname
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise ValueError(f"load tests target loopback only, not {host!r}")
+
+
+def wait_until_up(base_url: str, seconds: float = 60.0) -> None:
+    """Poll ``/api/health`` of a server on this machine until it answers (or give up)."""
+    import urllib.request
+
+    _check_loopback(base_url)
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(base_url + "/api/health", timeout=1)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no answer from {base_url} within {seconds:g} s") from None
+            time.sleep(0.1)
+
+
 @dataclass(frozen=True)
 class LoadResult:
     """Outcome of a load run."""
@@ -56,9 +78,7 @@ def run_load(
     ValueError
         If ``base_url`` is not a loopback address.
     """
-    host = urlparse(base_url).hostname
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        raise ValueError(f"load tests target loopback only, not {host!r}")
+    _check_loopback(base_url)
     return asyncio.run(_run(base_url, clients, seconds, mix, timeout))
 
 
